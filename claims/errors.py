@@ -1,0 +1,32 @@
+"""The one error family of the domain core: a machine code plus the facts a message needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+UNKNOWN_CODE = "unknown_code"
+CODE_TYPO = "code_typo"
+CODE_USED = "code_used"
+CODE_EXPIRED = "code_expired"
+CODE_NOT_YET_VALID = "code_not_yet_valid"
+CODE_INACTIVE = "code_inactive"
+EVENT_CLOSED = "event_closed"
+INVALID_INPUT = "invalid_input"
+NOT_FOUND = "not_found"
+DISPLAY_TOKEN_INVALID = "display_token_invalid"
+DISPLAY_TOKEN_EXPIRED = "display_token_expired"
+
+
+class ClaimError(Exception):
+    """A refusal the person can act on. ``code`` is stable; the text is looked up at the edge."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.code
+        details = ", ".join(f"{k}={v!r}" for k, v in sorted(self.params.items()))
+        return f"{self.code} ({details})"

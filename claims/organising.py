@@ -1,0 +1,171 @@
+"""What an organiser sets up: the issuer, badge classes, events and batches of claim codes."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import datetime, timedelta
+from typing import Callable
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claims.audit import record
+from claims.codes import generate_code
+from claims.errors import INVALID_INPUT, NOT_FOUND, ClaimError
+from claims.models import BadgeClass, ClaimCode, Event, Issuer
+from claims.redemption import normalise_email
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_CODES_PER_BATCH = 100_000
+TARGETS = ("web", "telegram")
+# Codes with no window of their own: open an hour before the event, and a day after it ends for the
+# people who claim on the way home.
+OPENS_BEFORE = timedelta(hours=1)
+CLOSES_AFTER = timedelta(days=1)
+
+
+def image_mime(image: bytes) -> str:
+    """``image/png`` or ``image/svg+xml`` (the two formats Open Badges can be baked into), else invalid_input."""
+    if len(image) > MAX_IMAGE_BYTES:
+        raise ClaimError(INVALID_INPUT, field="image", reason="too_large")
+    if image.startswith(b"\x89PNG\r\n\x1a\n"):
+        try:
+            with Image.open(io.BytesIO(image)) as picture:
+                picture.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise ClaimError(INVALID_INPUT, field="image", reason="corrupt") from None
+        return "image/png"
+    head = image[:1024].lstrip().lower()
+    if head.startswith((b"<?xml", b"<svg")) and b"<svg" in image[:4096].lower():
+        return "image/svg+xml"
+    raise ClaimError(INVALID_INPUT, field="image", reason="format")
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value or len(value) > limit:
+        raise ClaimError(INVALID_INPUT, field=field)
+    return value
+
+
+def _url(value: str, field: str) -> str:
+    value = _text(value, field, 500)
+    if not value.startswith(("https://", "http://")):
+        raise ClaimError(INVALID_INPUT, field=field)
+    return value
+
+
+async def create_issuer(
+    session: AsyncSession, *, name: str, url: str, email: str, now: datetime, image: bytes | None = None
+) -> Issuer:
+    issuer = Issuer(
+        id=uuid.uuid4(), name=_text(name, "issuer_name", 200), url=_url(url, "issuer_url"),
+        email=normalise_email(email) or _text("", "issuer_email", 1), created_at=now,
+        image=image, image_mime=image_mime(image) if image is not None else None,
+    )
+    session.add(issuer)
+    await session.flush()  # rows of different tables must reach the database parent first
+    record(session, now, actor="organiser", action="issuer.created", subject=str(issuer.id))
+    return issuer
+
+
+async def get_issuer(session: AsyncSession) -> Issuer:
+    """The issuer of this installation (the first one made by ``init``)."""
+    issuer = await session.scalar(select(Issuer).order_by(Issuer.created_at).limit(1))
+    if issuer is None:
+        raise ClaimError(NOT_FOUND, what="issuer")
+    return issuer
+
+
+async def create_badge_class(
+    session: AsyncSession, issuer: Issuer, *, name: str, description: str, criteria: str, image: bytes,
+    now: datetime, validity_days: int | None = None,
+) -> BadgeClass:
+    if validity_days is not None and validity_days < 1:
+        raise ClaimError(INVALID_INPUT, field="validity_days")
+    badge = BadgeClass(
+        id=uuid.uuid4(), issuer_id=issuer.id, name=_text(name, "name", 200),
+        description=_text(description, "description", 5000), criteria=_text(criteria, "criteria", 5000),
+        image=image, image_mime=image_mime(image), validity_days=validity_days, created_at=now,
+    )
+    session.add(badge)
+    await session.flush()  # rows of different tables must reach the database parent first
+    record(session, now, actor="organiser", action="badge.created", subject=str(badge.id))
+    return badge
+
+
+async def create_event(
+    session: AsyncSession, issuer: Issuer, *, name: str, starts_at: datetime, ends_at: datetime, now: datetime,
+    place: str | None = None,
+) -> Event:
+    if ends_at <= starts_at:
+        raise ClaimError(INVALID_INPUT, field="ends")
+    event = Event(
+        id=uuid.uuid4(), issuer_id=issuer.id, name=_text(name, "name", 200),
+        place=(place or "").strip() or None, starts_at=starts_at, ends_at=ends_at, created_at=now,
+    )
+    session.add(event)
+    await session.flush()  # rows of different tables must reach the database parent first
+    record(session, now, actor="organiser", action="event.created", subject=str(event.id))
+    return event
+
+
+async def get_by_id(session: AsyncSession, model: type, raw_id: str, what: str):  # type: ignore[no-untyped-def]
+    try:
+        key = uuid.UUID(str(raw_id))
+    except ValueError:
+        raise ClaimError(NOT_FOUND, what=what, id=raw_id) from None
+    row = await session.get(model, key)
+    if row is None:
+        raise ClaimError(NOT_FOUND, what=what, id=raw_id)
+    return row
+
+
+async def create_codes(
+    session: AsyncSession, event: Event, badge: BadgeClass, *, now: datetime, count: int | None = None,
+    max_claims: int | None = None, valid_from: datetime | None = None, valid_until: datetime | None = None,
+    target: str = "web", progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """``count`` single-use codes, or one multi-use code good for ``max_claims`` people; returns the codes."""
+    if (count is None) == (max_claims is None):
+        raise ClaimError(INVALID_INPUT, field="count")
+    if count is not None and not 1 <= count <= MAX_CODES_PER_BATCH:
+        raise ClaimError(INVALID_INPUT, field="count")
+    if max_claims is not None and max_claims < 1:
+        raise ClaimError(INVALID_INPUT, field="max_claims")
+    if target not in TARGETS:
+        raise ClaimError(INVALID_INPUT, field="target")
+    if badge.issuer_id != event.issuer_id:
+        raise ClaimError(INVALID_INPUT, field="badge")
+    valid_from = valid_from or event.starts_at - OPENS_BEFORE
+    valid_until = valid_until or event.ends_at + CLOSES_AFTER
+    if valid_until <= valid_from:
+        raise ClaimError(INVALID_INPUT, field="valid_until")
+    multi = max_claims is not None
+    total = 1 if multi else count
+    assert total is not None
+    codes: list[str] = []
+    # Inserted in chunks with one executemany each: 10,000 codes must not mean 10,000 round trips.
+    chunk = 500
+    for start in range(0, total, chunk):
+        batch = [generate_code() for _ in range(min(chunk, total - start))]
+        await session.execute(
+            insert(ClaimCode),
+            [
+                dict(code=c, event_id=event.id, badge_class_id=badge.id, multi_use=multi,
+                     max_claims=max_claims if multi else 1, claims_count=0, valid_from=valid_from,
+                     valid_until=valid_until, active=True, target=target, created_at=now)
+                for c in batch
+            ],
+        )
+        codes.extend(batch)
+        if progress is not None:
+            progress(len(batch))
+    record(session, now, actor="organiser", action="codes.created", subject=str(event.id), count=total, multi=multi)
+    return codes
+
+
+async def count_codes(session: AsyncSession, event: Event) -> int:
+    return await session.scalar(select(func.count()).select_from(ClaimCode).where(ClaimCode.event_id == event.id)) or 0

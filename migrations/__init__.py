@@ -1,0 +1,1 @@
+"""Alembic migrations of the badgeclaim schema (installed as ``badgeclaim.migrations``)."""

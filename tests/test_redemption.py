@@ -1,0 +1,142 @@
+"""Redemption: one award per single-use code, max_claims held, repeat claims, refusals — under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from claims import errors
+from claims.errors import ClaimError
+from claims.models import Award, ClaimCode, Event
+from claims.organising import create_codes
+from claims.redemption import Recipient, redeem_code
+from conftest import Database, World
+
+
+async def make_codes(db: Database, world: World, now: datetime, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+    async with db.sessionmaker.begin() as session:
+        event = await session.get(Event, world.event.id)
+        badge = await session.get(type(world.badge), world.badge.id)
+        return await create_codes(session, event, badge, now=now, **kwargs)
+
+
+async def claim(db: Database, code: str, now: datetime, **who) -> tuple[str, bool] | str:  # type: ignore[no-untyped-def]
+    """One claim in its own transaction, as a web request would do it; the error code on refusal."""
+    try:
+        async with db.sessionmaker.begin() as session:
+            result = await redeem_code(session, code, Recipient(**who), now, channel="web")
+            return str(result.award.id), result.created
+    except ClaimError as exc:
+        return exc.code
+
+
+async def count_awards(db: Database) -> int:
+    async with db.sessionmaker() as session:
+        return await session.scalar(select(func.count()).select_from(Award)) or 0
+
+
+async def test_single_use_code_gives_one_award_under_200_concurrent_claims(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    results = await asyncio.gather(*(claim(db, code, now, email=f"p{i}@example.org") for i in range(200)))
+    winners = [r for r in results if isinstance(r, tuple)]
+    assert len(winners) == 1
+    assert results.count(errors.CODE_USED) == 199
+    assert await count_awards(db) == 1
+
+
+async def test_multi_use_code_stops_at_max_claims_under_300_concurrent_claims(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=50)
+    results = await asyncio.gather(*(claim(db, code, now, email=f"p{i}@example.org") for i in range(300)))
+    assert sum(isinstance(r, tuple) for r in results) == 50
+    assert results.count(errors.CODE_USED) == 250
+    assert await count_awards(db) == 50
+    async with db.sessionmaker() as session:
+        assert await session.scalar(select(ClaimCode.claims_count)) == 50
+
+
+async def test_same_person_claiming_twice_gets_the_same_award(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=10)
+    first = await claim(db, code, now, email="Alice@Example.org ")
+    second = await claim(db, code, now + timedelta(minutes=5), email="alice@example.org")
+    assert isinstance(first, tuple) and first[1] is True
+    assert second == (first[0], False)
+    assert await count_awards(db) == 1
+
+
+async def test_same_person_racing_themselves_gets_one_award(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=10)
+    results = await asyncio.gather(*(claim(db, code, now, email="bob@example.org") for _ in range(30)))
+    ids = {r[0] for r in results if isinstance(r, tuple)}
+    assert len(ids) == 1 and len(results) == 30 and all(isinstance(r, tuple) for r in results)
+    assert sum(r[1] for r in results if isinstance(r, tuple)) == 1
+    assert await count_awards(db) == 1
+
+
+async def test_same_telegram_user_with_another_card_gets_the_existing_award(db, world, now):
+    first_code, second_code = await make_codes(db, world, now, count=2)
+    first = await claim(db, first_code, now, telegram_user_id=4242)
+    second = await claim(db, second_code, now, telegram_user_id=4242)
+    assert isinstance(first, tuple) and second == (first[0], False)
+    # The second card was not used up by the repeat claim.
+    assert isinstance(await claim(db, second_code, now, email="carol@example.org"), tuple)
+
+
+async def test_second_claim_of_single_use_code_by_someone_else_is_refused(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    assert isinstance(await claim(db, code, now, email="dan@example.org"), tuple)
+    assert await claim(db, code, now, email="eve@example.org") == errors.CODE_USED
+
+
+async def test_expired_code_is_refused_with_code_expired(db, world, now):
+    [code] = await make_codes(db, world, now, count=1, valid_from=now - timedelta(days=2), valid_until=now - timedelta(days=1))
+    assert await claim(db, code, now, email="a@example.org") == errors.CODE_EXPIRED
+
+
+async def test_not_yet_valid_code_is_refused_with_code_not_yet_valid(db, world, now):
+    [code] = await make_codes(db, world, now, count=1, valid_from=now + timedelta(hours=1))
+    assert await claim(db, code, now, email="a@example.org") == errors.CODE_NOT_YET_VALID
+
+
+async def test_inactive_code_is_refused_with_code_inactive(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    async with db.sessionmaker.begin() as session:
+        row = await session.scalar(select(ClaimCode).where(ClaimCode.code == code))
+        row.active = False
+    assert await claim(db, code, now, email="a@example.org") == errors.CODE_INACTIVE
+
+
+async def test_closed_event_refuses_claims_with_event_closed(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    async with db.sessionmaker.begin() as session:
+        (await session.get(Event, world.event.id)).closed_at = now - timedelta(minutes=1)
+    assert await claim(db, code, now, email="a@example.org") == errors.EVENT_CLOSED
+
+
+async def test_code_with_a_typo_is_told_apart_from_an_unknown_code(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    wrong_char = "Z" if code[3] != "Z" else "Y"
+    assert await claim(db, code[:3] + wrong_char + code[4:], now) == errors.CODE_TYPO
+    # A well-formed code that was never issued.
+    from claims.codes import generate_code
+
+    assert await claim(db, generate_code(), now) == errors.UNKNOWN_CODE
+
+
+async def test_claim_by_url_and_grouped_lower_case_text_both_work(db, world, now):
+    from claims.codes import format_code
+
+    first, second = await make_codes(db, world, now, count=2)
+    assert isinstance(await claim(db, f"https://badges.example.org/c/{first}", now, email="f@example.org"), tuple)
+    assert isinstance(await claim(db, format_code(second).lower(), now, email="g@example.org"), tuple)
+
+
+async def test_bad_email_is_refused_with_invalid_input(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    with pytest.raises(ClaimError) as info:
+        async with db.sessionmaker.begin() as session:
+            await redeem_code(session, code, Recipient(email="not-an-address"), now, channel="web")
+    assert info.value.code == errors.INVALID_INPUT and info.value.params["field"] == "email"
+    assert await count_awards(db) == 0
