@@ -33,6 +33,7 @@ class Settings:
     telegram_token: str = ""
     telegram_api_url: str = "https://api.telegram.org"
     telegram_mode: str = "polling"
+    telegram_bot_username: str = ""  # for t.me deep links printed on Telegram-target codes
     smtp_url: str = ""
     language: str = "fr"
     ob2_verification: str = "hosted"  # hosted | signed

@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The domain core: models, claim codes, redemption, issuing, Open Badges and the delivery outbox."""

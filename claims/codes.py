@@ -93,3 +93,12 @@ def parse_code(text: str) -> str:
     if abs(len(code) - CODE_LENGTH) <= 2 and code.isalnum() and code.isascii():
         raise ClaimError(CODE_TYPO)
     raise ClaimError(UNKNOWN_CODE)
+
+
+def claim_link(code: str, *, public_url: str, target: str = "web", bot_username: str | None = None) -> str:
+    """What a printed QR carries: the phone claim page, or the Telegram deep link (``/start <code>``)."""
+    if target == "telegram":
+        if not bot_username:
+            raise ClaimError(INVALID_INPUT, field="telegram_bot_username")
+        return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
+    return f"{public_url.rstrip('/')}/c/{code}"

@@ -57,18 +57,34 @@ def _url(value: str, field: str) -> str:
     return value
 
 
+def _issuer_fields(name: str, url: str, email: str, image: bytes | None) -> dict[str, object]:
+    return dict(
+        name=_text(name, "issuer_name", 200), url=_url(url, "issuer_url"),
+        email=normalise_email(email) or _text("", "issuer_email", 1),
+        image=image, image_mime=image_mime(image) if image is not None else None,
+    )
+
+
 async def create_issuer(
     session: AsyncSession, *, name: str, url: str, email: str, now: datetime, image: bytes | None = None
 ) -> Issuer:
-    issuer = Issuer(
-        id=uuid.uuid4(), name=_text(name, "issuer_name", 200), url=_url(url, "issuer_url"),
-        email=normalise_email(email) or _text("", "issuer_email", 1), created_at=now,
-        image=image, image_mime=image_mime(image) if image is not None else None,
-    )
+    issuer = Issuer(id=uuid.uuid4(), created_at=now, **_issuer_fields(name, url, email, image))
     session.add(issuer)
     await session.flush()  # rows of different tables must reach the database parent first
     record(session, now, actor="organiser", action="issuer.created", subject=str(issuer.id))
     return issuer
+
+
+def update_issuer(
+    session: AsyncSession, issuer: Issuer, *, now: datetime, name: str | None = None, url: str | None = None,
+    email: str | None = None, image: bytes | None = None,
+) -> None:
+    """Change the details given, keeping the others; the same checks as at creation."""
+    values = _issuer_fields(name or issuer.name, url or issuer.url, email or issuer.email,
+                            image if image is not None else issuer.image)
+    for key, value in values.items():
+        setattr(issuer, key, value)
+    record(session, now, actor="organiser", action="issuer.updated", subject=str(issuer.id))
 
 
 async def get_issuer(session: AsyncSession) -> Issuer:
@@ -123,6 +139,11 @@ async def get_by_id(session: AsyncSession, model: type, raw_id: str, what: str):
     return row
 
 
+def claim_window(event: Event, valid_from: datetime | None, valid_until: datetime | None) -> tuple[datetime, datetime]:
+    """The window codes get: the one given, else from an hour before the event to a day after it."""
+    return valid_from or event.starts_at - OPENS_BEFORE, valid_until or event.ends_at + CLOSES_AFTER
+
+
 async def create_codes(
     session: AsyncSession, event: Event, badge: BadgeClass, *, now: datetime, count: int | None = None,
     max_claims: int | None = None, valid_from: datetime | None = None, valid_until: datetime | None = None,
@@ -139,8 +160,7 @@ async def create_codes(
         raise ClaimError(INVALID_INPUT, field="target")
     if badge.issuer_id != event.issuer_id:
         raise ClaimError(INVALID_INPUT, field="badge")
-    valid_from = valid_from or event.starts_at - OPENS_BEFORE
-    valid_until = valid_until or event.ends_at + CLOSES_AFTER
+    valid_from, valid_until = claim_window(event, valid_from, valid_until)
     if valid_until <= valid_from:
         raise ClaimError(INVALID_INPUT, field="valid_until")
     multi = max_claims is not None

@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 from typing import Sequence
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
-from claims.audit import record
 from claims.codes import parse_code
 from claims.context import IssuingContext
 from claims.errors import (
@@ -27,7 +26,8 @@ from claims.errors import (
     UNKNOWN_CODE,
     ClaimError,
 )
-from claims.models import Award, ClaimCode, Delivery
+from claims.models import Award, BadgeClass, ClaimCode, Delivery, Event
+from claims.openbadges.issuing import sign_award
 
 CHANNELS = ("web", "telegram", "kiosk", "cli")
 STATUS_LIST_SIZE = 131_072  # bits; the W3C minimum for herd privacy of a status list
@@ -64,18 +64,7 @@ def _clean_recipient(recipient: Recipient) -> Recipient:
     return Recipient(normalise_email(recipient.email), name, recipient.telegram_user_id)
 
 
-def _check_window(code: ClaimCode, now: datetime) -> None:
-    if not code.active:
-        raise ClaimError(CODE_INACTIVE)
-    if code.event.closed_at is not None and code.event.closed_at <= now:
-        raise ClaimError(EVENT_CLOSED, event=code.event.name)
-    if code.valid_from is not None and now < code.valid_from:
-        raise ClaimError(CODE_NOT_YET_VALID, valid_from=code.valid_from)
-    if code.valid_until is not None and now >= code.valid_until:
-        raise ClaimError(CODE_EXPIRED, valid_until=code.valid_until)
-
-
-async def _existing_award(session: AsyncSession, code: ClaimCode, recipient: Recipient) -> Award | None:
+async def _existing_award(session: AsyncSession, code: _CodeFacts, recipient: Recipient) -> Award | None:
     who = []
     if recipient.email is not None:
         who.append(Award.recipient_email == recipient.email)
@@ -106,6 +95,54 @@ async def _take_slot(session: AsyncSession, code_id: int) -> bool:
     return result.rowcount == 1
 
 
+async def _give_slot_back(session: AsyncSession, code_id: int) -> None:
+    await session.execute(
+        update(ClaimCode).where(ClaimCode.id == code_id).values(claims_count=ClaimCode.claims_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _insert_award(session: AsyncSession, values: dict[str, object]) -> Award | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the new award, or None when a unique key was taken."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Award).values(**values)
+    return (await session.scalars(statement.on_conflict_do_nothing().returning(Award))).first()
+
+
+@dataclass(frozen=True)
+class _CodeFacts:
+    id: int
+    event_id: uuid.UUID
+    badge_class_id: uuid.UUID
+    validity_days: int | None
+
+
+async def _load_code(session: AsyncSession, code_value: str, now: datetime) -> _CodeFacts:
+    """The code's facts, checked against its window; only the columns a claim needs (no image blobs)."""
+    row = (
+        await session.execute(
+            select(
+                ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, ClaimCode.active, ClaimCode.valid_from,
+                ClaimCode.valid_until, Event.closed_at, Event.name, BadgeClass.validity_days,
+            )
+            .join(Event, Event.id == ClaimCode.event_id)
+            .join(BadgeClass, BadgeClass.id == ClaimCode.badge_class_id)
+            .where(ClaimCode.code == code_value)
+        )
+    ).first()
+    if row is None:
+        raise ClaimError(UNKNOWN_CODE)
+    if not row.active:
+        raise ClaimError(CODE_INACTIVE)
+    if row.closed_at is not None and row.closed_at <= now:
+        raise ClaimError(EVENT_CLOSED, event=row.name)
+    if row.valid_from is not None and now < row.valid_from:
+        raise ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from)
+    if row.valid_until is not None and now >= row.valid_until:
+        raise ClaimError(CODE_EXPIRED, valid_until=row.valid_until)
+    return _CodeFacts(row.id, row.event_id, row.badge_class_id, row.validity_days)
+
+
 async def redeem_code(
     session: AsyncSession,
     code_text: str,
@@ -122,25 +159,26 @@ async def redeem_code(
     ``code_text`` is what the person typed or scanned (a code or a claim URL). A new award gets its
     signed documents (when ``issuing`` is given) and its ``deliveries`` (channel, target) queued in the
     same transaction, so an acknowledged claim never lacks either. Raises ClaimError.
+
+    The slot is taken first and the award inserted with ON CONFLICT DO NOTHING: a conflict means this
+    person already has the badge (their award is returned and the slot given back) — the unique keys,
+    not a look-up beforehand, decide, so two racing claims by one person cannot both win.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     code_value = parse_code(code_text)
     recipient = _clean_recipient(recipient)
-    code = await session.scalar(
-        select(ClaimCode)
-        .where(ClaimCode.code == code_value)
-        .options(joinedload(ClaimCode.event), joinedload(ClaimCode.badge_class))
-    )
-    if code is None:
-        raise ClaimError(UNKNOWN_CODE)
-    _check_window(code, now)
-    existing = await _existing_award(session, code, recipient)
-    if existing is not None:
-        return Redemption(existing, created=False)
+    code = await _load_code(session, code_value, now)
+
+    if not await _take_slot(session, code.id):
+        # Used up; but if it was this person who used it (a re-scan), they get their award again.
+        existing = await _existing_award(session, code, recipient)
+        if existing is not None:
+            return Redemption(existing, created=False)
+        raise ClaimError(CODE_USED)
 
     for _ in range(5):
-        award = Award(
+        award = await _insert_award(session, dict(
             id=uuid.uuid4(),
             badge_class_id=code.badge_class_id,
             event_id=code.event_id,
@@ -153,34 +191,19 @@ async def redeem_code(
             # Random, not sequential: a list index must not reveal the order of claims (herd privacy).
             status_index=secrets.randbelow(STATUS_LIST_SIZE),
             issued_at=now,
-            expires_at=now + timedelta(days=code.badge_class.validity_days) if code.badge_class.validity_days else None,
-        )
-        try:
-            async with session.begin_nested():
-                if not await _take_slot(session, code.id):
-                    raise ClaimError(CODE_USED)
-                session.add(award)
-                await session.flush()
-        except ClaimError:
-            # A concurrent claim by this same person may have taken the last slot: give them theirs.
-            existing = await _existing_award(session, code, recipient)
-            if existing is not None:
-                return Redemption(existing, created=False)
-            raise
-        except IntegrityError:
-            # Either this person's concurrent claim won (their award is now visible), or the random
-            # status index collided with another award's; the savepoint undid our slot either way.
-            existing = await _existing_award(session, code, recipient)
-            if existing is not None:
-                return Redemption(existing, created=False)
-            continue
-        break
+            expires_at=now + timedelta(days=code.validity_days) if code.validity_days else None,
+        ))
+        if award is not None:
+            break
+        existing = await _existing_award(session, code, recipient)
+        if existing is not None:
+            await _give_slot_back(session, code.id)
+            return Redemption(existing, created=False)
+        # Otherwise the random status index collided with another award's: draw again.
     else:  # pragma: no cover - five index collisions in a row among 131072 slots
         raise RuntimeError("could not allocate a status list index")
 
     if issuing is not None:
-        from claims.openbadges.issuing import sign_award
-
         await sign_award(
             session, award, public_url=issuing.public_url, secret_key=issuing.secret_key,
             ob2_signed=issuing.ob2_signed, now=now,
@@ -192,5 +215,4 @@ async def redeem_code(
                 next_attempt_at=now, created_at=now,
             )
         )
-    record(session, now, actor=channel, action="award.issued", subject=str(award.id), code_id=code.id)
     return Redemption(award, created=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 from typing import AsyncIterator
 
@@ -64,9 +66,10 @@ def engine_for(url: str, schema: str | None, **kwargs: object) -> AsyncEngine:
     return create_engine(url, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
+@contextlib.asynccontextmanager
+async def open_database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database: a SQLite file, or a PostgreSQL schema of its own (dropped after)."""
+    if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
         engine = create_engine(url)
         schema = None
@@ -79,14 +82,30 @@ async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Database
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         await admin.dispose()
         engine = engine_for(url, schema)
-    await migrate(engine)
-    yield Database(request.param, url, schema, engine, create_sessionmaker(engine))
-    await engine.dispose()
-    if schema is not None:
-        admin = create_engine(url, pool_size=1, max_overflow=0)
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+    try:
+        await migrate(engine)
+        yield Database(backend, url, schema, engine, create_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+        if schema is not None:
+            admin = create_engine(url, pool_size=1, max_overflow=0)
+            async with admin.begin() as conn:
+                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            await admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The database of a test that must hold on both backends."""
+    async with open_database(request.param, tmp_path) as database:
+        yield database
+
+
+@pytest.fixture
+async def postgres_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """PostgreSQL alone, for what only the scale-out backend promises (several processes)."""
+    async with open_database("postgres", tmp_path) as database:
+        yield database
 
 
 @pytest.fixture
@@ -107,8 +126,7 @@ class World:
     event: Event
 
 
-@pytest.fixture
-async def world(db: Database, now: datetime) -> World:
+async def make_world(db: Database, now: datetime) -> World:
     """An issuer, a badge class and an event running today, committed."""
     async with db.sessionmaker.begin() as session:
         issuer = await create_issuer(
@@ -123,3 +141,8 @@ async def world(db: Database, now: datetime) -> World:
             ends_at=now + timedelta(hours=6), place="Poitiers", now=now,
         )
     return World(issuer, badge, event)
+
+
+@pytest.fixture
+async def world(db: Database, now: datetime) -> World:
+    return await make_world(db, now)

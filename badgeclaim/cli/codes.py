@@ -1,0 +1,139 @@
+"""``codes create``: batches of single-use cards or one multi-use poster code, as CSV and printable PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
+from claims.codes import claim_link, format_code
+from claims.models import BadgeClass, Event
+from claims.organising import claim_window, create_codes, get_by_id
+from qr.posters import Poster, render_posters
+from qr.sheets import Card, render_sheet
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+
+def _when(value: datetime, language: str) -> str:
+    local = value.astimezone()
+    return local.strftime("%d/%m/%Y %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target, then rename: a failed run never leaves half a PDF behind."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list[str], *, multi: bool,
+               target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
+    settings = cli_ctx.settings
+    image = badge.image if badge.image_mime == "image/png" else None
+    links = [claim_link(c, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
+             for c in codes]
+    out = io.BytesIO()
+    if multi:
+        poster = Poster(
+            url=links[0], badge_name=badge.name, event_name=event.name, code_display=format_code(codes[0]),
+            validity_fr=f"Valable du {_when(valid[0], 'fr')} au {_when(valid[1], 'fr')}",
+            validity_en=f"Valid from {_when(valid[0], 'en')} to {_when(valid[1], 'en')}",
+            badge_image=image,
+        )
+        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4")
+        return out.getvalue()
+    cards = [Card(url=link, code_display=format_code(code), badge_name=badge.name, event_name=event.name,
+                  badge_image=image) for link, code in zip(links, codes)]
+    with click.progressbar(length=len(cards), label="PDF", file=sys.stderr) as bar:
+        done = 0
+
+        def advance(total: int) -> None:
+            nonlocal done
+            bar.update(total - done)
+            done = total
+
+        try:
+            render_sheet(cards, out, page_size=page_size, per_page=per_page, progress=advance)
+        except ValueError as exc:  # e.g. a --per-page that makes no full grid of legible cards
+            raise CliError(str(exc)) from None
+    return out.getvalue()
+
+
+def render_csv(cli_ctx: CliContext, codes: list[str], target: str) -> bytes:
+    settings = cli_ctx.settings
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["code", "printed", "url"])
+    for code in codes:
+        link = claim_link(code, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
+        writer.writerow([code, format_code(code), link])
+    return out.getvalue().encode("utf-8")
+
+
+@cli.group()
+def codes() -> None:
+    """Claim codes: printed cards (single-use) and posters (multi-use)."""
+
+
+@codes.command("create")
+@click.option("--event", "event_id", required=True, help="Event id (from `event create`).")
+@click.option("--badge", "badge_id", required=True, help="Badge id (from `badge create`).")
+@click.option("--count", type=int, help="Number of single-use codes (cards) to make.")
+@click.option("--max-claims", type=int, help="Make ONE multi-use code (a poster) good for this many people.")
+@click.option("--valid-from", type=DateTimeParam(), help="Claims open (default: 1 h before the event starts).")
+@click.option("--valid-until", type=DateTimeParam(), help="Claims close (default: 1 day after the event ends).")
+@click.option("--target", type=click.Choice(["web", "telegram"]), default="web", show_default=True,
+              help="What the QR opens: the phone claim page, or the Telegram bot.")
+@click.option("--pdf", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write printable cards (or the poster, for --max-claims) to this PDF.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write code, grouped code and claim URL to this CSV.")
+@click.option("--page-size", type=click.Choice(["A4", "LETTER", "A3"], case_sensitive=False), default="A4",
+              show_default=True, help="Paper for --pdf (A3: posters only).")
+@click.option("--per-page", type=click.IntRange(1, 40), default=12, show_default=True, help="Cards per page.")
+@pass_cli
+def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int | None, max_claims: int | None,
+                 valid_from: datetime | None, valid_until: datetime | None, target: str, pdf: Path | None,
+                 csv_path: Path | None, page_size: str, per_page: int) -> None:
+    """Create claim codes; prints one code per line (grouped, as printed)."""
+    page_size = page_size.upper()
+    if page_size == "A3" and max_claims is None:
+        raise click.BadParameter("A3 is for posters (--max-claims)", param_hint="--page-size")
+
+    settings = cli_ctx.settings
+    if target == "telegram":  # fail before anything is written, not after
+        claim_link("", public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[list[str], bytes | None, bytes | None]:
+        # Files are rendered before the transaction commits: if the PDF fails, no orphan codes remain.
+        async with sessions.begin() as session:
+            event = await get_by_id(session, Event, event_id, "event")
+            badge = await get_by_id(session, BadgeClass, badge_id, "badge")
+            with click.progressbar(length=count or 1, label="codes", file=sys.stderr) as bar:
+                made = await create_codes(
+                    session, event, badge, count=count, max_claims=max_claims, valid_from=valid_from,
+                    valid_until=valid_until, target=target, now=utcnow(), progress=bar.update,
+                )
+            csv_data = render_csv(cli_ctx, made, target) if csv_path is not None else None
+            pdf_data = None
+            if pdf is not None:
+                pdf_data = render_pdf(cli_ctx, event, badge, made, multi=max_claims is not None, target=target,
+                                      page_size=page_size, per_page=per_page,
+                                      valid=claim_window(event, valid_from, valid_until))
+            return made, csv_data, pdf_data
+
+    made, csv_data, pdf_data = run_with_db(cli_ctx, work)
+    if csv_path is not None and csv_data is not None:
+        write_atomically(csv_path, csv_data)
+    if pdf is not None and pdf_data is not None:
+        write_atomically(pdf, pdf_data)
+    for code in made:
+        click.echo(format_code(code))

@@ -1,0 +1,1 @@
+"""One module per conversation or command family of the Telegram bot."""

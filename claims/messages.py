@@ -1,0 +1,107 @@
+"""What a person reads for each error code, in French and English; the edges (CLI, web, bot) look it up here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claims import errors
+
+LANGUAGES = ("fr", "en")
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    errors.UNKNOWN_CODE: {
+        "fr": "Ce code n'existe pas. Vérifiez-le ou demandez-en un autre à l'organisateur.",
+        "en": "This code does not exist. Check it, or ask the organiser for another one.",
+    },
+    errors.CODE_TYPO: {
+        "fr": "Ce code contient une faute de frappe : relisez-le caractère par caractère.",
+        "en": "This code has a typo: check it character by character.",
+    },
+    errors.CODE_USED: {
+        "fr": "Ce code a déjà été utilisé.",
+        "en": "This code has already been used.",
+    },
+    errors.CODE_EXPIRED: {
+        "fr": "Ce code n'est plus valable.",
+        "en": "This code is no longer valid.",
+    },
+    errors.CODE_NOT_YET_VALID: {
+        "fr": "Ce code n'est pas encore valable.",
+        "en": "This code is not valid yet.",
+    },
+    errors.CODE_INACTIVE: {
+        "fr": "Ce code a été désactivé par l'organisateur.",
+        "en": "This code has been deactivated by the organiser.",
+    },
+    errors.EVENT_CLOSED: {
+        "fr": "L'événement est clos : les badges ne sont plus délivrés.",
+        "en": "The event is closed: badges are no longer handed out.",
+    },
+    errors.INVALID_INPUT: {
+        "fr": "Valeur invalide : {field}.",
+        "en": "Invalid value: {field}.",
+    },
+    errors.NOT_FOUND: {
+        "fr": "Introuvable : {what} {id}.",
+        "en": "Not found: {what} {id}.",
+    },
+    errors.DISPLAY_TOKEN_INVALID: {
+        "fr": "Ce QR code n'est pas valide. Scannez celui affiché à l'écran.",
+        "en": "This QR code is not valid. Scan the one on the screen.",
+    },
+    errors.DISPLAY_TOKEN_EXPIRED: {
+        "fr": "Ce QR code a expiré. Scannez celui affiché à l'écran en ce moment.",
+        "en": "This QR code has expired. Scan the one on the screen now.",
+    },
+}
+
+# Field names as a person knows them.
+_FIELDS: dict[str, dict[str, str]] = {
+    "email": {"fr": "adresse e-mail", "en": "e-mail address"},
+    "name": {"fr": "nom", "en": "name"},
+    "code": {"fr": "code", "en": "code"},
+    "image": {"fr": "image (PNG ou SVG, 2 Mo au plus)", "en": "image (PNG or SVG, 2 MB at most)"},
+    "count": {"fr": "nombre de codes (1 à 100 000)", "en": "number of codes (1 to 100,000)"},
+    "max_claims": {"fr": "nombre maximal de badges (au moins 1)", "en": "maximum number of badges (at least 1)"},
+    "ends": {"fr": "fin de l'événement (après le début)", "en": "end of the event (after the start)"},
+    "valid_until": {"fr": "fin de validité (après le début)", "en": "end of validity (after the start)"},
+    "target": {"fr": "cible (web ou telegram)", "en": "target (web or telegram)"},
+    "issuer_url": {"fr": "site de l'émetteur (http:// ou https://)", "en": "issuer web site (http:// or https://)"},
+    "issuer_email": {"fr": "e-mail de l'émetteur", "en": "issuer e-mail"},
+    "issuer_name": {"fr": "nom de l'émetteur", "en": "issuer name"},
+    "description": {"fr": "description", "en": "description"},
+    "criteria": {"fr": "critères", "en": "criteria"},
+    "badge": {"fr": "badge (d'un autre émetteur)", "en": "badge (of another issuer)"},
+    "telegram_bot_username": {
+        "fr": "nom du bot Telegram (réglage BADGECLAIM_TELEGRAM_BOT_USERNAME)",
+        "en": "Telegram bot name (setting BADGECLAIM_TELEGRAM_BOT_USERNAME)",
+    },
+    "validity_days": {"fr": "durée de validité (jours, au moins 1)", "en": "validity (days, at least 1)"},
+}
+
+_WHAT: dict[str, dict[str, str]] = {
+    "issuer": {"fr": "émetteur (lancez d'abord « badgeclaim init »)", "en": "issuer (run `badgeclaim init` first)"},
+    "badge": {"fr": "badge", "en": "badge"},
+    "event": {"fr": "événement", "en": "event"},
+    "award": {"fr": "badge délivré", "en": "award"},
+}
+
+
+def message(code: str, language: str = "fr", **params: Any) -> str:
+    """The sentence for ``code`` in ``language`` (French when the language is unknown)."""
+    lang = language if language in LANGUAGES else "fr"
+    entry = _MESSAGES.get(code)
+    if entry is None:
+        return code
+    values = dict(params)
+    if "field" in values:
+        values["field"] = _FIELDS.get(values["field"], {}).get(lang, values["field"])
+    if "what" in values:
+        values["what"] = _WHAT.get(values["what"], {}).get(lang, values["what"])
+    values.setdefault("id", "")
+    return entry[lang].format_map(_Missing(values)).replace("  ", " ").replace(" .", ".")
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return ""
