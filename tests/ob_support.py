@@ -85,18 +85,16 @@ class Issuing:
         async with self.db.sessionmaker.begin() as session:
             await revoke_award(session, award_id, reason, self.now)
 
-    async def verify(
-        self, data: bytes | str, *, at: datetime | None = None, ob2_signed: bool = False
-    ) -> VerificationReport:
+    async def verify(self, data: bytes | str, *, at: datetime | None = None) -> VerificationReport:
         if isinstance(data, str):
             data = data.encode("utf-8")
         async with self.db.sessionmaker() as session:
-            resolve = self.resolver(session, ob2_signed=ob2_signed)
+            resolve = self.resolver(session)
             return await verify_badge(data, resolve=resolve, now=at or self.now + timedelta(minutes=5))
 
-    def resolver(self, session: Any, *, ob2_signed: bool = False, at: datetime | None = None) -> Resolve:
+    def resolver(self, session: Any, *, at: datetime | None = None) -> Resolve:
         return database_resolver(
-            session, public_url=PUBLIC_URL, secret_key=SECRET, ob2_signed=ob2_signed, now=at or self.now
+            session, public_url=PUBLIC_URL, secret_key=SECRET, now=at or self.now
         )
 
 

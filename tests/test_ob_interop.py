@@ -24,7 +24,7 @@ URLS = BadgeUrls(PUBLIC_URL)
 EMAIL = "camille@example.org"
 
 
-async def downloader(issuing: Issuing, award_id: uuid.UUID, *, ob2_signed: bool) -> Callable[[str], bytes]:
+async def downloader(issuing: Issuing, award_id: uuid.UUID) -> Callable[[str], bytes]:
     """A ``url -> bytes`` fetcher over every document a verifier may ask for, as the web app serves them."""
     world = issuing.world
     async with issuing.db.sessionmaker() as session:
@@ -36,7 +36,7 @@ async def downloader(issuing: Issuing, award_id: uuid.UUID, *, ob2_signed: bool)
         for url in urls:
             try:
                 document = await document_for_path(session, url, public_url=PUBLIC_URL, secret_key=SECRET,
-                                                   ob2_signed=ob2_signed, now=issuing.now)
+                                                   now=issuing.now)
             except Exception:  # an Ed25519 key id is no OB 2.0 key: simply not served
                 continue
             served[url] = document.body
@@ -60,7 +60,7 @@ async def ed25519_pem(issuing: Issuing) -> str:
 async def test_openbadgeslib_accepts_our_hosted_assertion(issuing: Issuing):
     award_id = await issuing.award(email=EMAIL)
     ob2 = unbake(await issuing.png(award_id)).ob2 or ""
-    verifier = OB2Verifier(download=await downloader(issuing, award_id, ob2_signed=False))
+    verifier = OB2Verifier(download=await downloader(issuing, award_id))
     assertion = verifier.verify_hosted(ob2, expected_recipient=EMAIL, check_revocation=True)
     assert assertion.id == URLS.assertion(award_id)
 
@@ -68,10 +68,10 @@ async def test_openbadgeslib_accepts_our_hosted_assertion(issuing: Issuing):
 async def test_openbadgeslib_accepts_our_signed_assertion_and_sees_its_revocation(issuing: Issuing):
     award_id = await issuing.award(email=EMAIL, ob2_signed=True)
     token = unbake(await issuing.png(award_id)).ob2 or ""
-    verifier = OB2Verifier(download=await downloader(issuing, award_id, ob2_signed=True))
+    verifier = OB2Verifier(download=await downloader(issuing, award_id))
     verifier.verify(token, expected_recipient=EMAIL, check_revocation=True)
     await issuing.revoke(award_id)
-    verifier = OB2Verifier(download=await downloader(issuing, award_id, ob2_signed=True))
+    verifier = OB2Verifier(download=await downloader(issuing, award_id))
     with pytest.raises(OB2VerificationError, match="revoked"):
         verifier.verify(token, expected_recipient=EMAIL, check_revocation=True)
 
@@ -80,7 +80,7 @@ async def test_openbadgeslib_accepts_our_ob3_credential_and_status_list(issuing:
     award_id = await issuing.award(email=EMAIL, issued_at=wall_clock())
     credential = unbake(await issuing.png(award_id)).ob3 or ""
     verifier = OB3LdpVerifier(pubkey_pem=await ed25519_pem(issuing))
-    download = await downloader(issuing, award_id, ob2_signed=False)
+    download = await downloader(issuing, award_id)
     # openbadgeslib checks the proof of JWT-VC status lists only (ours is Data Integrity, checked in
     # test_ob_verify), and binds a recipient by subject id only (ours is a hashed identifier, checked in
     # test_ob3_proof).
@@ -93,7 +93,7 @@ async def test_openbadgeslib_sees_our_ob3_revocation(issuing: Issuing):
     credential = unbake(await issuing.png(award_id)).ob3 or ""
     await issuing.revoke(award_id)
     verifier = OB3LdpVerifier(pubkey_pem=await ed25519_pem(issuing))
-    download = await downloader(issuing, award_id, ob2_signed=False)
+    download = await downloader(issuing, award_id)
     with pytest.raises(OB3VerificationError, match="status .revocation. is set"):
         verifier.verify(credential, check_status=True, download=download, verify_status_list=False)
 

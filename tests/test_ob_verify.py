@@ -68,7 +68,7 @@ async def test_freshly_issued_hosted_badge_verifies(issuing: Issuing):
 
 async def test_signed_ob2_badge_verifies(issuing: Issuing):
     award_id = await issuing.award(ob2_signed=True)
-    report = await issuing.verify(await issuing.png(award_id), ob2_signed=True)
+    report = await issuing.verify(await issuing.png(award_id))
     assert report.ok, report.problems
     assert report.ob2 is not None and report.ob2.method == "signed"
 
@@ -80,7 +80,7 @@ async def test_badge_issued_through_redemption_verifies(issuing: Issuing, now):
         result = await redeem_code(session, code, Recipient(email="lea@example.org"), now, channel="web",
                                    issuing=IssuingContext(PUBLIC_URL, SECRET, ob2_signed=True))
         award_id = result.award.id
-    report = await issuing.verify(await issuing.png(award_id), ob2_signed=True)
+    report = await issuing.verify(await issuing.png(award_id))
     assert report.ok, report.problems
 
 
@@ -104,7 +104,7 @@ async def test_revoked_signed_badge_fails_through_the_revocation_list(issuing: I
     award_id = await issuing.award(ob2_signed=True)
     png = await issuing.png(award_id)
     await issuing.revoke(award_id)
-    report = await issuing.verify(png, ob2_signed=True)
+    report = await issuing.verify(png)
     assert report.ob2 is not None and report.ob2.revoked and REVOKED in codes(report)
 
 
@@ -161,7 +161,7 @@ async def test_tampered_jws_fails(issuing: Issuing):
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["expires"] = "2099-01-01T00:00:00Z"
     forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    report = await issuing.verify(rebake(png, ob2=f"{header}.{forged_payload}.{signature}"), ob2_signed=True)
+    report = await issuing.verify(rebake(png, ob2=f"{header}.{forged_payload}.{signature}"))
     assert report.ob2 is not None and SIGNATURE_INVALID in {p.code for p in report.ob2.problems}
 
 
@@ -198,7 +198,7 @@ async def test_bare_credential_json_and_bare_jws_verify(issuing: Issuing):
     award = await issuing.load(await issuing.award(ob2_signed=True))
     credential_report = await issuing.verify(award.ob3_credential or "")
     assert credential_report.ok and credential_report.ob2 is None
-    jws_report = await issuing.verify(award.ob2_signed or "", ob2_signed=True)
+    jws_report = await issuing.verify(award.ob2_signed or "")
     assert jws_report.ok and jws_report.ob3 is None
 
 
@@ -239,8 +239,7 @@ async def test_signed_svg_badge_verifies(issuing: Issuing, now):
     async with issuing.db.sessionmaker.begin() as session:
         badge = await create_badge_class(session, issuing.world.issuer, name="Badge vectoriel", description="SVG.",
                                          criteria="Venir.", image=SVG, now=now)
-    report = await issuing.verify(await issuing.png(await issuing.award(badge_id=badge.id, ob2_signed=True)),
-                                  ob2_signed=True)
+    report = await issuing.verify(await issuing.png(await issuing.award(badge_id=badge.id, ob2_signed=True)))
     assert report.ok, report.problems
 
 

@@ -81,8 +81,8 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
         try:
             async with create_sessionmaker(engine)() as session:
                 resolve = database_resolver(
-                    session, public_url=settings.public_url, secret_key=settings.secret_key,
-                    ob2_signed=settings.ob2_verification == "signed", now=now, fallback=http_resolver,
+                    session, public_url=settings.public_url, secret_key=settings.secret_key, now=now,
+                    fallback=http_resolver,
                 )
                 report = await verify_badge(data, resolve=resolve, now=now)
         finally:

@@ -79,9 +79,10 @@ async def _assertion(session: AsyncSession, award_id: uuid.UUID, urls: BadgeUrls
     return _json(ob2.assertion(award, urls))
 
 
-async def _issuer(session: AsyncSession, issuer_id: uuid.UUID, urls: BadgeUrls, ob2_signed: bool) -> ServedDocument:
+async def _issuer(session: AsyncSession, issuer_id: uuid.UUID, urls: BadgeUrls) -> ServedDocument:
     issuer = await _get(session, Issuer, issuer_id, "issuer")
-    keys = await issuer_keys(session, issuer_id, RS256) if ob2_signed else []
+    # Listed whatever the current OB 2.0 setting: badges signed before a switch to hosted must keep verifying.
+    keys = await issuer_keys(session, issuer_id, RS256)
     return _json(ob2.issuer_profile(issuer, urls, signing_keys=keys))
 
 
@@ -107,7 +108,7 @@ async def _did_document(session: AsyncSession, urls: BadgeUrls) -> ServedDocumen
 
 
 async def document_for_path(
-    session: AsyncSession, path: str, *, public_url: str, secret_key: str, ob2_signed: bool, now: datetime
+    session: AsyncSession, path: str, *, public_url: str, secret_key: str, now: datetime
 ) -> ServedDocument:
     """The answer to a GET of one of our public badge URLs (path or absolute URL).
 
@@ -129,7 +130,7 @@ async def document_for_path(
     if kind is Kind.OB2_BADGE:
         return _json(ob2.badge_class(await _get(session, BadgeClass, ident, "badge"), urls))
     if kind is Kind.OB2_ISSUER:
-        return await _issuer(session, ident, urls, ob2_signed)
+        return await _issuer(session, ident, urls)
     if kind is Kind.OB2_BADGE_IMAGE:
         return await _image(session, BadgeClass, ident, "badge")
     if kind is Kind.OB2_ISSUER_IMAGE:

@@ -30,7 +30,6 @@ def database_resolver(
     *,
     public_url: str,
     secret_key: str,
-    ob2_signed: bool,
     now: datetime,
     fallback: Resolve | None = None,
 ) -> Resolve:
@@ -42,7 +41,7 @@ def database_resolver(
             return await fallback(url) if fallback is not None else None
         try:
             served = await document_for_path(
-                session, url, public_url=public_url, secret_key=secret_key, ob2_signed=ob2_signed, now=now
+                session, url, public_url=public_url, secret_key=secret_key, now=now
             )
         except ClaimError as exc:
             if exc.code == NOT_FOUND:
