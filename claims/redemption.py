@@ -64,6 +64,14 @@ def _clean_recipient(recipient: Recipient) -> Recipient:
     return Recipient(normalise_email(recipient.email), name, recipient.telegram_user_id)
 
 
+@dataclass(frozen=True)
+class _CodeFacts:
+    id: int
+    event_id: uuid.UUID
+    badge_class_id: uuid.UUID
+    validity_days: int | None
+
+
 async def _existing_award(session: AsyncSession, code: _CodeFacts, recipient: Recipient) -> Award | None:
     who = []
     if recipient.email is not None:
@@ -80,19 +88,36 @@ async def _existing_award(session: AsyncSession, code: _CodeFacts, recipient: Re
     )
 
 
-async def _take_slot(session: AsyncSession, code_id: int) -> bool:
-    """Count one claim against the code if a slot is left, in one conditional UPDATE.
+async def _take_slot(session: AsyncSession, code_value: str, now: datetime) -> _CodeFacts | None:
+    """Count one claim against the code, if it is open and has a slot left, in one conditional UPDATE.
 
     The WHERE clause is what makes this race-proof: PostgreSQL re-checks it on the locked row after a
     concurrent claim commits, and SQLite runs one writer at a time, so the count can't pass max_claims.
+    None when nothing was updated; ``_refusal`` then says why.
     """
-    result = await session.execute(
-        update(ClaimCode)
-        .where(ClaimCode.id == code_id, ClaimCode.active.is_(True), ClaimCode.claims_count < ClaimCode.max_claims)
-        .values(claims_count=ClaimCode.claims_count + 1)
-        .execution_options(synchronize_session=False)
+    closed = (
+        select(Event.id)
+        .where(Event.id == ClaimCode.event_id, Event.closed_at.is_not(None), Event.closed_at <= now)
+        .exists()
     )
-    return result.rowcount == 1
+    validity_days = select(BadgeClass.validity_days).where(BadgeClass.id == ClaimCode.badge_class_id).scalar_subquery()
+    row = (
+        await session.execute(
+            update(ClaimCode)
+            .where(
+                ClaimCode.code == code_value,
+                ClaimCode.active.is_(True),
+                ClaimCode.claims_count < ClaimCode.max_claims,
+                or_(ClaimCode.valid_from.is_(None), ClaimCode.valid_from <= now),
+                or_(ClaimCode.valid_until.is_(None), ClaimCode.valid_until > now),
+                ~closed,
+            )
+            .values(claims_count=ClaimCode.claims_count + 1)
+            .returning(ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, validity_days)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    return None if row is None else _CodeFacts(*row)
 
 
 async def _give_slot_back(session: AsyncSession, code_id: int) -> None:
@@ -109,16 +134,8 @@ async def _insert_award(session: AsyncSession, values: dict[str, object]) -> Awa
     return (await session.scalars(statement.on_conflict_do_nothing().returning(Award))).first()
 
 
-@dataclass(frozen=True)
-class _CodeFacts:
-    id: int
-    event_id: uuid.UUID
-    badge_class_id: uuid.UUID
-    validity_days: int | None
-
-
-async def _load_code(session: AsyncSession, code_value: str, now: datetime) -> _CodeFacts:
-    """The code's facts, checked against its window; only the columns a claim needs (no image blobs)."""
+async def _refusal(session: AsyncSession, code_value: str, now: datetime) -> tuple[_CodeFacts, ClaimError]:
+    """Why the code took no claim: the first rule it breaks, else ``code_used`` (no slot left)."""
     row = (
         await session.execute(
             select(
@@ -132,15 +149,16 @@ async def _load_code(session: AsyncSession, code_value: str, now: datetime) -> _
     ).first()
     if row is None:
         raise ClaimError(UNKNOWN_CODE)
+    facts = _CodeFacts(row.id, row.event_id, row.badge_class_id, row.validity_days)
     if not row.active:
-        raise ClaimError(CODE_INACTIVE)
+        return facts, ClaimError(CODE_INACTIVE)
     if row.closed_at is not None and row.closed_at <= now:
-        raise ClaimError(EVENT_CLOSED, event=row.name)
+        return facts, ClaimError(EVENT_CLOSED, event=row.name)
     if row.valid_from is not None and now < row.valid_from:
-        raise ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from)
+        return facts, ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from)
     if row.valid_until is not None and now >= row.valid_until:
-        raise ClaimError(CODE_EXPIRED, valid_until=row.valid_until)
-    return _CodeFacts(row.id, row.event_id, row.badge_class_id, row.validity_days)
+        return facts, ClaimError(CODE_EXPIRED, valid_until=row.valid_until)
+    return facts, ClaimError(CODE_USED)
 
 
 async def redeem_code(
@@ -168,14 +186,15 @@ async def redeem_code(
         raise ValueError(f"unknown channel {channel!r}")
     code_value = parse_code(code_text)
     recipient = _clean_recipient(recipient)
-    code = await _load_code(session, code_value, now)
-
-    if not await _take_slot(session, code.id):
-        # Used up; but if it was this person who used it (a re-scan), they get their award again.
-        existing = await _existing_award(session, code, recipient)
-        if existing is not None:
-            return Redemption(existing, created=False)
-        raise ClaimError(CODE_USED)
+    code = await _take_slot(session, code_value, now)
+    if code is None:
+        facts, refusal = await _refusal(session, code_value, now)
+        if refusal.code == CODE_USED:
+            # Used up; but if it was this person who used it (a re-scan), they get their award again.
+            existing = await _existing_award(session, facts, recipient)
+            if existing is not None:
+                return Redemption(existing, created=False)
+        raise refusal
 
     for _ in range(5):
         award = await _insert_award(session, dict(
