@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, TypeVar
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, insert, select
@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claims.audit import record
 from claims.codes import generate_code
 from claims.errors import INVALID_INPUT, NOT_FOUND, ClaimError
-from claims.models import BadgeClass, ClaimCode, Event, Issuer
+from claims.models import Award, BadgeClass, ClaimCode, Event, Issuer
 from claims.redemption import normalise_email
+
+Row = TypeVar("Row", Issuer, BadgeClass, Event, Award)
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_CODES_PER_BATCH = 100_000
@@ -128,7 +130,8 @@ async def create_event(
     return event
 
 
-async def get_by_id(session: AsyncSession, model: type, raw_id: str, what: str):  # type: ignore[no-untyped-def]
+async def get_by_id(session: AsyncSession, model: type[Row], raw_id: str, what: str) -> Row:
+    """The row of ``model`` whose id is ``raw_id`` as typed by a person, else ``not_found`` naming ``what``."""
     try:
         key = uuid.UUID(str(raw_id))
     except ValueError:

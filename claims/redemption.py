@@ -129,7 +129,7 @@ async def _give_slot_back(session: AsyncSession, code_id: int) -> None:
 
 async def _insert_award(session: AsyncSession, values: dict[str, object]) -> Award | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the new award, or None when a unique key was taken."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    dialect = (await session.connection()).dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Award).values(**values)
     return (await session.scalars(statement.on_conflict_do_nothing().returning(Award))).first()
 

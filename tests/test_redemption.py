@@ -140,3 +140,27 @@ async def test_bad_email_is_refused_with_invalid_input(db, world, now):
             await redeem_code(session, code, Recipient(email="not-an-address"), now, channel="web")
     assert info.value.code == errors.INVALID_INPUT and info.value.params["field"] == "email"
     assert await count_awards(db) == 0
+
+
+async def test_deliveries_are_queued_with_a_new_award_and_not_again_for_a_repeat(db, world, now):
+    from claims.models import Delivery
+
+    [code] = await make_codes(db, world, now, max_claims=5)
+    for _ in range(2):
+        async with db.sessionmaker.begin() as session:
+            await redeem_code(session, code, Recipient(email="h@example.org"), now, channel="web",
+                              deliveries=[("email", "h@example.org")], language="en")
+    async with db.sessionmaker() as session:
+        [delivery] = (await session.scalars(select(Delivery))).all()
+    assert (delivery.channel, delivery.status, delivery.attempts, delivery.language) == ("email", "pending", 0, "en")
+    assert delivery.next_attempt_at == now
+
+
+async def test_a_failed_claim_transaction_leaves_neither_award_nor_used_slot(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    with pytest.raises(RuntimeError):
+        async with db.sessionmaker.begin() as session:
+            await redeem_code(session, code, Recipient(email="i@example.org"), now, channel="web")
+            raise RuntimeError("the process died before the claim was acknowledged")
+    assert await count_awards(db) == 0
+    assert isinstance(await claim(db, code, now, email="j@example.org"), tuple)

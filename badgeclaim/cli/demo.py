@@ -6,7 +6,7 @@ import asyncio
 import io
 import math
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,11 +20,20 @@ from badgeclaim.database import create_engine, create_sessionmaker
 from claims.codes import claim_link, format_code
 from claims.context import IssuingContext
 from claims.openbadges.issuing import baked_award_png
-from claims.openbadges.urls import BadgeUrls
 from claims.organising import claim_window, create_badge_class, create_codes, create_event
 from claims.redemption import Recipient, redeem_code
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    badge_id: str
+    event_id: str
+    cards: list[str]
+    poster: str
+    award_id: str
+    files: dict[str, bytes]
 
 
 def demo_badge_image(size: int = 400) -> bytes:
@@ -40,7 +49,8 @@ def demo_badge_image(size: int = 400) -> bytes:
                centre + 0.62 * centre * math.sin(math.radians(-90 + 72 * i * 2))) for i in range(5)]
     draw.polygon(points, fill=(255, 215, 64, 255))
     font = ImageFont.load_default(size=size // 10)
-    draw.text((centre, size * 0.86), "DÉMO", fill="white", font=font, anchor="mm")
+    # "BADGE" reads the same in French and English, and Pillow's built-in font has no accented capitals.
+    draw.text((centre, size * 0.86), "BADGE", fill="white", font=font, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -73,7 +83,7 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
         email="badges-demo@example.org", image=None, now=now,
     ))
 
-    async def build() -> dict[str, object]:
+    async def build() -> DemoRun:
         engine = create_engine(settings.effective_database_url)
         try:
             sessions = create_sessionmaker(engine)
@@ -104,30 +114,29 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
                                            now, channel="cli", issuing=issuing)
             async with sessions() as session:
                 files["demo-badge.png"] = await baked_award_png(session, result.award.id, public_url=settings.public_url)
-            return {"badge": badge, "event": event, "cards": cards, "poster": poster, "award": result.award,
-                    "files": files}
+            return DemoRun(str(badge.id), str(event.id), cards, poster[0], str(result.award.id), files)
         finally:
             await engine.dispose()
 
     made = asyncio.run(build())
-    for name, data in made["files"].items():  # type: ignore[attr-defined]
+    for name, data in made.files.items():
         write_atomically(data_dir / name, data)
-    urls = BadgeUrls(settings.public_url)
-    cards: list[str] = made["cards"]  # type: ignore[assignment]
-    award = made["award"]
     fr = lang == "fr"
+    badge_png = data_dir / "demo-badge.png"
     lines = [
         ("Émetteur" if fr else "Issuer", str(issuer.id)),
-        ("Badge", str(made["badge"].id)),  # type: ignore[attr-defined]
-        ("Événement" if fr else "Event", str(made["event"].id)),  # type: ignore[attr-defined]
-        ("Codes à usage unique" if fr else "Single-use codes", f"{len(cards)} → {data_dir / 'cards.pdf'}"),
+        ("Badge", made.badge_id),
+        ("Événement" if fr else "Event", made.event_id),
+        ("Codes à usage unique" if fr else "Single-use codes", f"{len(made.cards)} → {data_dir / 'cards.pdf'}"),
         ("Code affiche (500 pers.)" if fr else "Poster code (500 people)",
-         f"{format_code(made['poster'][0])} → {data_dir / 'poster.pdf'}"),  # type: ignore[index]
-        ("Badge délivré à Camille" if fr else "Award given to Camille", str(award.id)),  # type: ignore[attr-defined]
-        ("Image du badge (signée)" if fr else "Baked badge image", str(data_dir / "demo-badge.png")),
-        ("Page de vérification" if fr else "Verification page", urls.award_page(award.id)),  # type: ignore[attr-defined]
-        ("Essayez" if fr else "Try", f"badgeclaim claim {format_code(cards[1])} --email vous@example.org"),
-        ("Lien de réclamation" if fr else "Claim link", claim_link(cards[2], public_url=settings.public_url)),
+         f"{format_code(made.poster)} → {data_dir / 'poster.pdf'}"),
+        ("Badge délivré à Camille" if fr else "Award given to Camille", made.award_id),
+        ("Image du badge (signée)" if fr else "Baked badge image", str(badge_png)),
+        ("Vérifiez-la" if fr else "Verify it", f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim verify {badge_png}"),
+        ("Réclamez un badge" if fr else "Claim a badge",
+         f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim claim {format_code(made.cards[1])} --email vous@example.org"),
+        ("Lien imprimé sur une carte" if fr else "Link printed on a card",
+         claim_link(made.cards[2], public_url=settings.public_url)),
     ]
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
