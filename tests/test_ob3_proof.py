@@ -256,3 +256,25 @@ def test_json_spelled_other_than_by_plain_terms_is_refused(member):
 
 def test_our_credentials_use_plain_terms_only(signed):
     require_plain_terms(signed)
+
+
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() if key != "@context" for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [str(value).lower() if isinstance(value, bool) else str(value)]
+
+
+@pytest.mark.parametrize("email", ["camille@example.org", None])
+def test_every_value_of_the_credential_is_covered_by_the_signature(email):
+    # JSON-LD silently drops a member whose term no context defines, and a dropped member is not signed:
+    # every value must reach the canonical N-Quads (computed here without our code).
+    credential = sample_credential(email=email)
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": independent_loader}
+    nquads = jsonld.normalize(credential, options)
+    missing = [leaf for leaf in _leaves(credential) if leaf not in nquads and f'"{leaf}"' not in nquads]
+    # Types appear expanded to IRIs; check them by their last segment.
+    missing = [leaf for leaf in missing if not any(line.endswith(f"#{leaf}> .") or f"#{leaf}>" in line or
+                                                   f"/{leaf}>" in line for line in nquads.splitlines())]
+    assert not missing
