@@ -185,3 +185,16 @@ def test_demo_makes_its_files_and_a_verifiable_badge(run, tmp_path: Path):
         assert (folder / name).stat().st_size > 0, name
     again = run("demo", "--data-dir", "demo")  # a second run starts afresh instead of failing
     assert again.exit_code == 0, again.output
+
+
+def test_out_with_the_wrong_extension_is_refused_and_the_award_kept(run, setup_ids):
+    [code] = run("codes", "create", "--event", setup_ids["event"], "--badge", setup_ids["badge"],
+                 "--count", "1").stdout.split()
+    refused = run("claim", code, "--email", "ella@example.org", "--out", "badge.svg")
+    assert ".png" in stderr_line(refused)
+    again = run("claim", code, "--email", "ella@example.org", "--out", "badge.png")
+    assert again.exit_code == 0 and again.stdout.strip() in refused.stderr
+
+
+def test_first_init_without_the_issuer_says_what_is_missing(run):
+    assert "--issuer-name" in stderr_line(run("init"))

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.codes import write_atomically
-from badgeclaim.cli.root import CliContext, cli, run_with_db, utcnow
+from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, text, utcnow
 from badgeclaim.database import create_engine, create_sessionmaker
 from claims.context import IssuingContext
 from claims.models import Award, BadgeClass, Event
-from claims.openbadges.issuing import baked_award_png, revoke_award
+from claims.openbadges.issuing import baked_award_image, revoke_award
 from claims.openbadges.urls import BadgeUrls
 from claims.openbadges.resolvers import database_resolver, http_resolver
 from claims.openbadges.verify import verify_badge
@@ -46,7 +46,7 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
     """
     issuing = issuing_context(cli_ctx)
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, bytes | None]:
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, tuple[str, bytes] | None]:
         async with sessions.begin() as session:
             result = await redeem_code(session, code, Recipient(email=email, name=name), utcnow(),
                                        channel="cli", issuing=issuing)
@@ -54,12 +54,17 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
         image = None
         if out is not None:
             async with sessions() as session:
-                image = await baked_award_png(session, award_id, public_url=issuing.public_url)
+                image = await baked_award_image(session, award_id, public_url=issuing.public_url)
         return str(award_id), image
 
     award_id, image = run_with_db(cli_ctx, work)
     if out is not None and image is not None:
-        write_atomically(out, image)
+        mime, data = image
+        wanted = ".svg" if mime == "image/svg+xml" else ".png"
+        if out.suffix.lower() != wanted:
+            # The award exists now; claiming again with the same e-mail gives it back with a right name.
+            raise CliError(text("wrong_suffix", cli_ctx.language, award_id, wanted))
+        write_atomically(out, data)
     click.echo(award_id)
 
 

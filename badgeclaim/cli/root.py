@@ -29,6 +29,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "impossible de lire le fichier {} ({})",
         "en": "cannot read the file {} ({})",
     },
+    "issuer_needed": {
+        "fr": "la première fois, donnez --issuer-name, --issuer-url et --issuer-email",
+        "en": "the first time, give --issuer-name, --issuer-url and --issuer-email",
+    },
+    "wrong_suffix": {
+        "fr": "badge {} délivré, mais son image est un fichier {} : donnez --out avec cette extension",
+        "en": "award {} made, but its image is a {} file: give --out with that extension",
+    },
     "bad_date": {
         "fr": "date invalide {!r} : attendu le format ISO 8601, par ex. 2026-12-03T09:00",
         "en": "invalid date {!r}: expected ISO 8601, e.g. 2026-12-03T09:00",

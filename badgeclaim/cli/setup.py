@@ -38,7 +38,7 @@ async def initialise(
             issuer = await session.scalar(select(Issuer).order_by(Issuer.created_at).limit(1))
             if issuer is None:
                 if not (name and url and email):
-                    raise click.UsageError("--issuer-name, --issuer-url and --issuer-email are needed the first time")
+                    raise CliError(text("issuer_needed", cli_ctx.language))
                 issuer = await create_issuer(session, name=name, url=url, email=email, image=image, now=now)
                 for key in generate_issuer_keys(issuer.id, settings.secret_key, now):
                     session.add(key)
