@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from claims import errors
@@ -22,12 +24,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "This code has already been used.",
     },
     errors.CODE_EXPIRED: {
-        "fr": "Ce code n'est plus valable.",
-        "en": "This code is no longer valid.",
+        "fr": "Ce code n'est plus valable (depuis le {valid_until}).",
+        "en": "This code is no longer valid (since {valid_until}).",
     },
     errors.CODE_NOT_YET_VALID: {
-        "fr": "Ce code n'est pas encore valable.",
-        "en": "This code is not valid yet.",
+        "fr": "Ce code n'est pas encore valable (à partir du {valid_from}).",
+        "en": "This code is not valid yet (from {valid_from}).",
     },
     errors.CODE_INACTIVE: {
         "fr": "Ce code a été désactivé par l'organisateur.",
@@ -99,7 +101,20 @@ def message(code: str, language: str = "fr", **params: Any) -> str:
     if "what" in values:
         values["what"] = _WHAT.get(values["what"], {}).get(lang, values["what"])
     values.setdefault("id", "")
-    return entry[lang].format_map(_Missing(values)).replace("  ", " ").replace(" .", ".")
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            values[key] = _when(value, lang)
+    template = entry[lang]
+    for name in re.findall(r"\{(\w+)\}", template):
+        if name not in values:  # leave out a "(since …)" whose fact is not known rather than print it empty
+            template = re.sub(r"\s*\([^()]*\{%s\}[^()]*\)" % name, "", template)
+    return template.format_map(_Missing(values)).replace("  ", " ").replace(" .", ".")
+
+
+def _when(value: datetime, language: str) -> str:
+    # The reader's clock is the machine's: events are local, and so is whoever runs this installation.
+    local = value.astimezone()
+    return local.strftime("%d/%m/%Y à %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")
 
 
 class _Missing(dict):  # type: ignore[type-arg]
