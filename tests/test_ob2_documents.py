@@ -21,7 +21,7 @@ from claims.models import Award, BadgeClass, Issuer, SigningKey
 from claims.openbadges import ob2
 from claims.openbadges.keys import RS256, load_rsa_private_key
 from claims.openbadges.urls import BadgeUrls
-from ob_support import PUBLIC_URL, SECRET, key_material  # noqa: F401 - fixtures
+from ob_support import PUBLIC_URL, SECRET
 
 ISSUED = datetime(2026, 6, 12, 10, 0, 0, 123456, tzinfo=timezone.utc)
 URLS = BadgeUrls(PUBLIC_URL)

@@ -16,7 +16,7 @@ from claims.openbadges.documents import ServedDocument, document_for_path
 from claims.openbadges.keys import ED25519, RS256, public_multikey, rotate_keys
 from claims.openbadges.status_list import decode_status_list, is_set
 from claims.openbadges.urls import BadgeUrls
-from ob_support import PUBLIC_URL, SECRET, Issuing, issuing, key_material  # noqa: F401 - fixtures
+from ob_support import PUBLIC_URL, SECRET, Issuing
 
 URLS = BadgeUrls(PUBLIC_URL)
 

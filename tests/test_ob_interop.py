@@ -18,7 +18,7 @@ from claims.openbadges.baking import unbake
 from claims.openbadges.documents import document_for_path
 from claims.openbadges.keys import ED25519, pick_active
 from claims.openbadges.urls import BadgeUrls
-from ob_support import PUBLIC_URL, SECRET, Issuing, issuing, key_material  # noqa: F401 - fixtures
+from ob_support import PUBLIC_URL, SECRET, Issuing
 
 URLS = BadgeUrls(PUBLIC_URL)
 EMAIL = "camille@example.org"

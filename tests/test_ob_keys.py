@@ -23,7 +23,7 @@ from claims.openbadges.keys import (
     rotate_keys,
 )
 from claims.openbadges.multibase import b58btc_decode, b58btc_encode, ed25519_from_multikey, ed25519_multikey
-from ob_support import SECRET, Issuing, issuing, key_material  # noqa: F401 - fixtures
+from ob_support import SECRET, Issuing
 
 
 def _rows(key_material) -> list[SigningKey]:  # type: ignore[no-untyped-def]

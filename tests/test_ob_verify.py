@@ -35,7 +35,7 @@ from claims.openbadges.verify_report import (
 from claims.organising import create_badge_class, create_codes
 from claims.redemption import Recipient, redeem_code
 from conftest import png_bytes
-from ob_support import PUBLIC_URL, SECRET, Issuing, issuing, key_material  # noqa: F401 - fixtures
+from ob_support import PUBLIC_URL, SECRET, Issuing
 
 URLS = BadgeUrls(PUBLIC_URL)
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>'
