@@ -28,9 +28,9 @@ from claims.errors import (
 )
 from claims.models import Award, BadgeClass, ClaimCode, Delivery, Event
 from claims.openbadges.issuing import sign_award
+from claims.openbadges.status_list import LIST_BITS
 
 CHANNELS = ("web", "telegram", "kiosk", "cli")
-STATUS_LIST_SIZE = 131_072  # bits; the W3C minimum for herd privacy of a status list
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
@@ -196,7 +196,7 @@ async def redeem_code(
                 return Redemption(existing, created=False)
         raise refusal
 
-    for _ in range(5):
+    for _ in range(20):
         award = await _insert_award(session, dict(
             id=uuid.uuid4(),
             badge_class_id=code.badge_class_id,
@@ -208,7 +208,7 @@ async def redeem_code(
             telegram_user_id=recipient.telegram_user_id,
             channel=channel,
             # Random, not sequential: a list index must not reveal the order of claims (herd privacy).
-            status_index=secrets.randbelow(STATUS_LIST_SIZE),
+            status_index=secrets.randbelow(LIST_BITS),
             issued_at=now,
             expires_at=now + timedelta(days=code.validity_days) if code.validity_days else None,
         ))
@@ -219,7 +219,7 @@ async def redeem_code(
             await _give_slot_back(session, code.id)
             return Redemption(existing, created=False)
         # Otherwise the random status index collided with another award's: draw again.
-    else:  # pragma: no cover - five index collisions in a row among 131072 slots
+    else:  # pragma: no cover - twenty index collisions in a row in a list of a million bits
         raise RuntimeError("could not allocate a status list index")
 
     if issuing is not None:

@@ -14,7 +14,7 @@ from claims.models import Award, SigningKey
 from claims.openbadges.baking import unbake
 from claims.openbadges.documents import ServedDocument, document_for_path
 from claims.openbadges.keys import ED25519, RS256, public_multikey, rotate_keys
-from claims.openbadges.status_list import decode_status_list, is_set
+from claims.openbadges.status_list import LIST_BITS, decode_status_list, is_set
 from claims.openbadges.urls import BadgeUrls
 from ob_support import PUBLIC_URL, SECRET, Issuing
 
@@ -179,3 +179,14 @@ async def test_award_without_email_is_issued_and_served(issuing: Issuing):
     async with issuing.db.sessionmaker() as session:
         award = await session.get(Award, award_id)
         assert award is not None and award.ob3_credential
+
+
+async def test_status_list_covers_every_index_an_award_can_draw(issuing: Issuing):
+    async with issuing.db.sessionmaker.begin() as session:
+        award = await session.get(Award, await issuing.award())
+        award.status_index = LIST_BITS - 1  # the last index a redemption may draw
+    status = body(await get(issuing, URLS.status_list(issuing.world.issuer.id)))
+    bits = decode_status_list(status["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == LIST_BITS
+    assert not is_set(bits, LIST_BITS - 1)
+    assert len(status["credentialSubject"]["encodedList"]) < 2000  # sparse lists stay small to serve

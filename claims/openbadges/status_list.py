@@ -9,6 +9,9 @@ from collections.abc import Iterable
 
 # The spec's minimum (§6.1): 16 KB of bits, so that one set bit hides among many and leaks nothing.
 MIN_BITS = 131072
+# Our lists are eight times that, and every award draws a random index in it: collisions stay rare for
+# hundreds of thousands of awards, and a sparse list still gzips to a few hundred bytes.
+LIST_BITS = 8 * MIN_BITS
 # Bounds what a verifier inflates from a list it has fetched from anywhere.
 MAX_BITS = 8 * 1024 * 1024 * 8
 
@@ -17,7 +20,7 @@ class StatusListError(ValueError):
     """An encodedList that is not a multibase base64url GZIP bitstring."""
 
 
-def encode_status_list(set_indices: Iterable[int], *, min_bits: int = MIN_BITS) -> str:
+def encode_status_list(set_indices: Iterable[int], *, min_bits: int = LIST_BITS) -> str:
     indices = sorted(set(set_indices))
     if indices and indices[0] < 0:
         raise ValueError("status list indices are non-negative")
