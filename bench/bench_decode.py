@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageFilter
 
-from qr.decode import decode
+from qr.reader import decode
 from qr.images import qr_png
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

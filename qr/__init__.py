@@ -1,6 +1,6 @@
 """QR codes for claims: images, printable sheets and posters, and reading codes out of photos."""
 
-from qr.decode import QRDecodeError, decode
+from qr.reader import QRDecodeError, decode
 from qr.images import qr_png, qr_svg
 from qr.layout import Box, card_boxes, card_grid
 from qr.matrix import DEFAULT_ENGINE, ENGINES, QRMatrix, qr_matrix

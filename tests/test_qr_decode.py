@@ -11,7 +11,7 @@ import zlib
 import pytest
 from PIL import Image, ImageFilter, ImageOps
 
-from qr.decode import (
+from qr.reader import (
     CORRUPT,
     MAX_IMAGE_BYTES,
     NOT_AN_IMAGE,
