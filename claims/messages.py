@@ -103,7 +103,7 @@ def message(code: str, language: str = "fr", **params: Any) -> str:
     values.setdefault("id", "")
     for key, value in values.items():
         if isinstance(value, datetime):
-            values[key] = _when(value, lang)
+            values[key] = format_when(value, lang)
     template = entry[lang]
     for name in re.findall(r"\{(\w+)\}", template):
         if name not in values:  # leave out a "(since …)" whose fact is not known rather than print it empty
@@ -111,7 +111,8 @@ def message(code: str, language: str = "fr", **params: Any) -> str:
     return template.format_map(_Missing(values)).replace("  ", " ").replace(" .", ".")
 
 
-def _when(value: datetime, language: str) -> str:
+def format_when(value: datetime, language: str) -> str:
+    """A date and time as a person reads it in ``language``, on this machine's clock."""
     # The reader's clock is the machine's: events are local, and so is whoever runs this installation.
     local = value.astimezone()
     return local.strftime("%d/%m/%Y à %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Callable, TypeVar
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.audit import record
@@ -188,7 +188,3 @@ async def create_codes(
             progress(len(batch))
     record(session, now, actor="organiser", action="codes.created", subject=str(event.id), count=total, multi=multi)
     return codes
-
-
-async def count_codes(session: AsyncSession, event: Event) -> int:
-    return await session.scalar(select(func.count()).select_from(ClaimCode).where(ClaimCode.event_id == event.id)) or 0

@@ -14,17 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
 from claims.codes import claim_link, format_code
+from claims.messages import format_when
 from claims.models import BadgeClass, Event
 from claims.organising import claim_window, create_codes, get_by_id
 from qr.posters import Poster, render_posters
 from qr.sheets import Card, render_sheet
 
 pass_cli = click.make_pass_decorator(CliContext)
-
-
-def _when(value: datetime, language: str) -> str:
-    local = value.astimezone()
-    return local.strftime("%d/%m/%Y %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -34,18 +30,23 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
+def claim_links(cli_ctx: CliContext, codes: list[str], target: str) -> list[str]:
+    """What each code's QR carries, with this installation's public URL or Telegram bot."""
+    settings = cli_ctx.settings
+    return [claim_link(code, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
+            for code in codes]
+
+
 def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list[str], *, multi: bool,
                target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
-    settings = cli_ctx.settings
     image = badge.image if badge.image_mime == "image/png" else None
-    links = [claim_link(c, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
-             for c in codes]
+    links = claim_links(cli_ctx, codes, target)
     out = io.BytesIO()
     if multi:
         poster = Poster(
             url=links[0], badge_name=badge.name, event_name=event.name, code_display=format_code(codes[0]),
-            validity_fr=f"Valable du {_when(valid[0], 'fr')} au {_when(valid[1], 'fr')}",
-            validity_en=f"Valid from {_when(valid[0], 'en')} to {_when(valid[1], 'en')}",
+            validity_fr=f"Valable du {format_when(valid[0], 'fr')} au {format_when(valid[1], 'fr')}",
+            validity_en=f"Valid from {format_when(valid[0], 'en')} to {format_when(valid[1], 'en')}",
             badge_image=image,
         )
         render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4")
@@ -68,12 +69,10 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
 
 
 def render_csv(cli_ctx: CliContext, codes: list[str], target: str) -> bytes:
-    settings = cli_ctx.settings
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "printed", "url"])
-    for code in codes:
-        link = claim_link(code, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
+    for code, link in zip(codes, claim_links(cli_ctx, codes, target)):
         writer.writerow([code, format_code(code), link])
     return out.getvalue().encode("utf-8")
 
@@ -108,9 +107,8 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
     if page_size == "A3" and max_claims is None:
         raise click.BadParameter("A3 is for posters (--max-claims)", param_hint="--page-size")
 
-    settings = cli_ctx.settings
     if target == "telegram":  # fail before anything is written, not after
-        claim_link("", public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
+        claim_links(cli_ctx, [""], target)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[list[str], bytes | None, bytes | None]:
         # Files are rendered before the transaction commits: if the PDF fails, no orphan codes remain.

@@ -78,7 +78,7 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
     now = utcnow()
     click.echo(f"Données de démo dans {data_dir}" if lang == "fr" else f"Demo data in {data_dir}", err=True)
 
-    issuer, _ = asyncio.run(initialise(
+    issuer = asyncio.run(initialise(
         demo_ctx, name="Atelier Canopé (démo)", url="https://www.reseau-canope.fr",
         email="badges-demo@example.org", image=None, now=now,
     ))

@@ -28,7 +28,7 @@ def read_file(cli_ctx: CliContext, path: Path) -> bytes:
 
 async def initialise(
     cli_ctx: CliContext, *, name: str | None, url: str | None, email: str | None, image: bytes | None, now: datetime
-) -> tuple[Issuer, bool]:
+) -> Issuer:
     """Migrate the schema; create the issuer and its keys the first time, update its details later."""
     settings = cli_ctx.settings.with_secret_key()
     engine = create_engine(settings.effective_database_url)
@@ -42,9 +42,9 @@ async def initialise(
                 issuer = await create_issuer(session, name=name, url=url, email=email, image=image, now=now)
                 for key in generate_issuer_keys(issuer.id, settings.secret_key, now):
                     session.add(key)
-                return issuer, True
+                return issuer
             update_issuer(session, issuer, name=name, url=url, email=email, image=image, now=now)
-            return issuer, False
+            return issuer
     finally:
         await engine.dispose()
 
@@ -63,7 +63,7 @@ def init(cli_ctx: CliContext, issuer_name: str | None, issuer_url: str | None, i
     Prints the issuer id.
     """
     image = read_file(cli_ctx, issuer_image) if issuer_image else None
-    issuer, created = asyncio.run(
+    issuer = asyncio.run(
         initialise(cli_ctx, name=issuer_name, url=issuer_url, email=issuer_email, image=image, now=utcnow())
     )
     click.echo(str(issuer.id))
