@@ -51,6 +51,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ce QR code n'est pas valide. Scannez celui affiché à l'écran.",
         "en": "This QR code is not valid. Scan the one on the screen.",
     },
+    errors.DISPLAY_ONLY: {
+        "fr": "Ce code se réclame en scannant le QR affiché à l'écran.",
+        "en": "This code is claimed by scanning the QR code on the screen.",
+    },
     errors.DISPLAY_TOKEN_EXPIRED: {
         "fr": "Ce QR code a expiré. Scannez celui affiché à l'écran en ce moment.",
         "en": "This QR code has expired. Scan the one on the screen now.",
@@ -71,6 +75,12 @@ _FIELDS: dict[str, dict[str, str]] = {
     "issuer_url": {"fr": "site de l'émetteur (http:// ou https://)", "en": "issuer web site (http:// or https://)"},
     "issuer_email": {"fr": "e-mail de l'émetteur", "en": "issuer e-mail"},
     "issuer_name": {"fr": "nom de l'émetteur", "en": "issuer name"},
+    "issuer_details": {
+        "fr": "émetteur : la première fois, donnez --issuer-name, --issuer-url et --issuer-email",
+        "en": "issuer: the first time, give --issuer-name, --issuer-url and --issuer-email",
+    },
+    "nonce": {"fr": "clé d'idempotence (8 à 64 caractères)", "en": "idempotency key (8 to 64 characters)"},
+    "reason": {"fr": "motif (500 caractères au plus)", "en": "reason (500 characters at most)"},
     "description": {"fr": "description", "en": "description"},
     "criteria": {"fr": "critères", "en": "criteria"},
     "badge": {"fr": "badge (d'un autre émetteur)", "en": "badge (of another issuer)"},

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -72,6 +73,8 @@ class Issuer(Base):
     email: Mapped[str] = mapped_column(String(320))
     image: Mapped[bytes | None] = mapped_column(LargeBinary)
     image_mime: Mapped[str | None] = mapped_column(String(40))
+    # Bumped by every change of the issuer or its keys: processes cache issuing material per revision.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     keys: Mapped[list[SigningKey]] = relationship(back_populates="issuer", lazy="raise", order_by="SigningKey.created_at")
@@ -104,6 +107,8 @@ class BadgeClass(Base):
     image: Mapped[bytes] = mapped_column(LargeBinary)
     image_mime: Mapped[str] = mapped_column(String(40))
     validity_days: Mapped[int | None] = mapped_column(Integer)
+    # Bumped by every change: processes cache the class (image included) per revision.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     issuer: Mapped[Issuer] = relationship(lazy="raise")
@@ -116,6 +121,8 @@ class Event(Base):
     issuer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("issuers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
+    # IANA name: dates typed without an offset are read in it, and every time shown to people is in it.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris", server_default="Europe/Paris")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -141,6 +148,8 @@ class ClaimCode(Base):
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     target: Mapped[str] = mapped_column(String(16), default="web")
+    # Shown only as the kiosk's rotating QR: redeemable through a valid display token, never typed bare.
+    display_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(lazy="raise")
@@ -167,6 +176,9 @@ class Award(Base):
     recipient_name: Mapped[str | None] = mapped_column(String(200))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     channel: Mapped[str] = mapped_column(String(16))
+    # The client's idempotency key (HTTP Idempotency-Key, a form's nonce, the kiosk's per-attendee key):
+    # what makes a retried anonymous claim return the same award.
+    client_nonce: Mapped[str | None] = mapped_column(String(64))
     status_index: Mapped[int] = mapped_column(Integer, unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -181,6 +193,7 @@ class Award(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "badge_class_id", "recipient_email"),
         UniqueConstraint("event_id", "badge_class_id", "telegram_user_id"),
+        UniqueConstraint("claim_code_id", "client_nonce"),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import uuid
 from datetime import datetime, timedelta
@@ -14,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claims.audit import record
 from claims.codes import generate_code
 from claims.errors import INVALID_INPUT, NOT_FOUND, ClaimError
+from claims.keyring import generate_issuer_keys
 from claims.models import Award, BadgeClass, ClaimCode, Event, Issuer
+from claims.openbadges.urls import BadgeUrls
 from claims.redemption import normalise_email
 
 Row = TypeVar("Row", Issuer, BadgeClass, Event, Award)
@@ -86,7 +89,25 @@ def update_issuer(
                             image if image is not None else issuer.image)
     for key, value in values.items():
         setattr(issuer, key, value)
+    issuer.revision += 1  # every process's cached copy of the issuer is stale from now on
     record(session, now, actor="organiser", action="issuer.updated", subject=str(issuer.id))
+
+
+async def set_up_issuer(
+    session: AsyncSession, *, secret_key: str, now: datetime, name: str | None = None, url: str | None = None,
+    email: str | None = None, image: bytes | None = None,
+) -> tuple[Issuer, bool]:
+    """The installation's issuer: made with its signing keys the first time (name, URL and e-mail needed),
+    its details updated with what is given later. Returns (issuer, created)."""
+    issuer = await session.scalar(select(Issuer).order_by(Issuer.created_at).limit(1))
+    if issuer is None:
+        if not (name and url and email):
+            raise ClaimError(INVALID_INPUT, field="issuer_details")
+        issuer = await create_issuer(session, name=name, url=url, email=email, image=image, now=now)
+        session.add_all(generate_issuer_keys(issuer.id, secret_key, now))
+        return issuer, True
+    update_issuer(session, issuer, name=name, url=url, email=email, image=image, now=now)
+    return issuer, False
 
 
 async def get_issuer(session: AsyncSession) -> Issuer:
@@ -188,3 +209,26 @@ async def create_codes(
             progress(len(batch))
     record(session, now, actor="organiser", action="codes.created", subject=str(event.id), count=total, multi=multi)
     return codes
+
+
+EXPORT_COLUMNS = ["award_id", "badge", "issued_at", "name", "email", "telegram_user_id", "channel", "expires_at",
+                  "revoked_at", "verify_url"]
+
+
+async def awards_csv(session: AsyncSession, event: Event, urls: BadgeUrls) -> bytes:
+    """The event's awards as CSV, oldest first (for the organiser's eyes only: it holds e-mail addresses)."""
+    rows = await session.execute(
+        select(Award, BadgeClass.name).join(BadgeClass, Award.badge_class_id == BadgeClass.id)
+        .where(Award.event_id == event.id).order_by(Award.issued_at, Award.id)
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for award, badge_name in rows:
+        writer.writerow([
+            award.id, badge_name, award.issued_at.isoformat(), award.recipient_name or "",
+            award.recipient_email or "", award.telegram_user_id or "", award.channel,
+            award.expires_at.isoformat() if award.expires_at else "",
+            award.revoked_at.isoformat() if award.revoked_at else "", urls.award_page(award.id),
+        ])
+    return out.getvalue().encode("utf-8")

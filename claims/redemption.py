@@ -15,23 +15,26 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.codes import parse_code
+from claims.awards import signed_documents
 from claims.context import IssuingContext
 from claims.errors import (
     CODE_EXPIRED,
     CODE_INACTIVE,
     CODE_NOT_YET_VALID,
     CODE_USED,
+    DISPLAY_ONLY,
     EVENT_CLOSED,
     INVALID_INPUT,
     UNKNOWN_CODE,
     ClaimError,
 )
-from claims.models import Award, BadgeClass, ClaimCode, Delivery, Event
-from claims.openbadges.issuing import sign_award
+from claims.models import Award, BadgeClass, ClaimCode, Delivery, Event, Issuer
 from claims.openbadges.status_list import LIST_BITS
 
 CHANNELS = ("web", "telegram", "kiosk", "cli")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# What a client may send as its idempotency key: an HTTP header value or a form's hidden field.
+_NONCE = re.compile(r"^[A-Za-z0-9._:~+/=-]{8,64}$")
 
 
 @dataclass(frozen=True)
@@ -64,20 +67,35 @@ def _clean_recipient(recipient: Recipient) -> Recipient:
     return Recipient(normalise_email(recipient.email), name, recipient.telegram_user_id)
 
 
+def _clean_nonce(nonce: str | None) -> str | None:
+    if nonce is None or nonce == "":
+        return None
+    if not _NONCE.match(nonce):
+        raise ClaimError(INVALID_INPUT, field="nonce")
+    return nonce
+
+
 @dataclass(frozen=True)
 class _CodeFacts:
     id: int
     event_id: uuid.UUID
     badge_class_id: uuid.UUID
     validity_days: int | None
+    badge_revision: int
+    issuer_revision: int
 
 
-async def _existing_award(session: AsyncSession, code: _CodeFacts, recipient: Recipient) -> Award | None:
+async def _existing_award(
+    session: AsyncSession, code: _CodeFacts, recipient: Recipient, nonce: str | None
+) -> Award | None:
+    """This person's award of this badge at this event: by e-mail, Telegram account, or the client's key."""
     who = []
     if recipient.email is not None:
         who.append(Award.recipient_email == recipient.email)
     if recipient.telegram_user_id is not None:
         who.append(Award.telegram_user_id == recipient.telegram_user_id)
+    if nonce is not None:
+        who.append((Award.claim_code_id == code.id) & (Award.client_nonce == nonce))
     if not who:
         return None
     return await session.scalar(
@@ -88,32 +106,42 @@ async def _existing_award(session: AsyncSession, code: _CodeFacts, recipient: Re
     )
 
 
-async def _take_slot(session: AsyncSession, code_value: str, now: datetime) -> _CodeFacts | None:
+async def _take_slot(session: AsyncSession, code_value: str, now: datetime, through_token: bool) -> _CodeFacts | None:
     """Count one claim against the code, if it is open and has a slot left, in one conditional UPDATE.
 
     The WHERE clause is what makes this race-proof: PostgreSQL re-checks it on the locked row after a
     concurrent claim commits, and SQLite runs one writer at a time, so the count can't pass max_claims.
-    None when nothing was updated; ``_refusal`` then says why.
+    The same statement returns what signing needs (the revisions that key the cached material), so a
+    claim costs this UPDATE and one INSERT. None when nothing was updated; ``_refusal`` then says why.
     """
     closed = (
         select(Event.id)
         .where(Event.id == ClaimCode.event_id, Event.closed_at.is_not(None), Event.closed_at <= now)
         .exists()
     )
-    validity_days = select(BadgeClass.validity_days).where(BadgeClass.id == ClaimCode.badge_class_id).scalar_subquery()
+    badge = select(BadgeClass).where(BadgeClass.id == ClaimCode.badge_class_id).correlate(ClaimCode)
+    validity_days = badge.with_only_columns(BadgeClass.validity_days).scalar_subquery()
+    badge_revision = badge.with_only_columns(BadgeClass.revision).scalar_subquery()
+    # No JOIN: SQLite's RETURNING names columns unqualified, so each subquery reads one table only.
+    issuer_id = badge.with_only_columns(BadgeClass.issuer_id).scalar_subquery()
+    issuer_revision = select(Issuer.revision).where(Issuer.id == issuer_id).scalar_subquery()
+    conditions = [
+        ClaimCode.code == code_value,
+        ClaimCode.active.is_(True),
+        ClaimCode.claims_count < ClaimCode.max_claims,
+        or_(ClaimCode.valid_from.is_(None), ClaimCode.valid_from <= now),
+        or_(ClaimCode.valid_until.is_(None), ClaimCode.valid_until > now),
+        ~closed,
+    ]
+    if not through_token:
+        conditions.append(ClaimCode.display_only.is_(False))
     row = (
         await session.execute(
             update(ClaimCode)
-            .where(
-                ClaimCode.code == code_value,
-                ClaimCode.active.is_(True),
-                ClaimCode.claims_count < ClaimCode.max_claims,
-                or_(ClaimCode.valid_from.is_(None), ClaimCode.valid_from <= now),
-                or_(ClaimCode.valid_until.is_(None), ClaimCode.valid_until > now),
-                ~closed,
-            )
+            .where(*conditions)
             .values(claims_count=ClaimCode.claims_count + 1)
-            .returning(ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, validity_days)
+            .returning(ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, validity_days, badge_revision,
+                       issuer_revision)
             .execution_options(synchronize_session=False)
         )
     ).first()
@@ -134,13 +162,16 @@ async def _insert_award(session: AsyncSession, values: dict[str, object]) -> Awa
     return (await session.scalars(statement.on_conflict_do_nothing().returning(Award))).first()
 
 
-async def _refusal(session: AsyncSession, code_value: str, now: datetime) -> tuple[_CodeFacts, ClaimError]:
+async def _refusal(
+    session: AsyncSession, code_value: str, now: datetime, through_token: bool
+) -> tuple[_CodeFacts, ClaimError]:
     """Why the code took no claim: the first rule it breaks, else ``code_used`` (no slot left)."""
     row = (
         await session.execute(
             select(
                 ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, ClaimCode.active, ClaimCode.valid_from,
-                ClaimCode.valid_until, Event.closed_at, Event.name, BadgeClass.validity_days,
+                ClaimCode.valid_until, ClaimCode.display_only, Event.closed_at, Event.name, Event.timezone,
+                BadgeClass.validity_days,
             )
             .join(Event, Event.id == ClaimCode.event_id)
             .join(BadgeClass, BadgeClass.id == ClaimCode.badge_class_id)
@@ -149,15 +180,17 @@ async def _refusal(session: AsyncSession, code_value: str, now: datetime) -> tup
     ).first()
     if row is None:
         raise ClaimError(UNKNOWN_CODE)
-    facts = _CodeFacts(row.id, row.event_id, row.badge_class_id, row.validity_days)
+    facts = _CodeFacts(row.id, row.event_id, row.badge_class_id, row.validity_days, 0, 0)
+    if row.display_only and not through_token:
+        return facts, ClaimError(DISPLAY_ONLY)
     if not row.active:
         return facts, ClaimError(CODE_INACTIVE)
     if row.closed_at is not None and row.closed_at <= now:
         return facts, ClaimError(EVENT_CLOSED, event=row.name)
     if row.valid_from is not None and now < row.valid_from:
-        return facts, ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from)
+        return facts, ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from, timezone=row.timezone)
     if row.valid_until is not None and now >= row.valid_until:
-        return facts, ClaimError(CODE_EXPIRED, valid_until=row.valid_until)
+        return facts, ClaimError(CODE_EXPIRED, valid_until=row.valid_until, timezone=row.timezone)
     return facts, ClaimError(CODE_USED)
 
 
@@ -168,36 +201,45 @@ async def redeem_code(
     now: datetime,
     *,
     channel: str,
-    issuing: IssuingContext | None = None,
+    issuing: IssuingContext,
+    nonce: str | None = None,
+    through_display_token: bool = False,
     deliveries: Sequence[tuple[str, str]] = (),
     language: str = "fr",
 ) -> Redemption:
     """Turn a claim into an award inside the caller's transaction.
 
-    ``code_text`` is what the person typed or scanned (a code or a claim URL). A new award gets its
-    signed documents (when ``issuing`` is given) and its ``deliveries`` (channel, target) queued in the
-    same transaction, so an acknowledged claim never lacks either. Raises ClaimError.
+    ``code_text`` is what the person typed or scanned (a code or a claim URL). ``nonce`` is the client's
+    idempotency key: a retry with the same key returns the same award, even for an anonymous person.
+    ``through_display_token`` is set only by an edge that opened a valid rotating display token; a
+    display-only code is refused otherwise. A new award is signed before it is inserted (one INSERT, with
+    its documents) and its ``deliveries`` (channel, target) are queued in the same transaction, so an
+    acknowledged claim never lacks either. Raises ClaimError; nothing is written when it does (the
+    caller's transaction rolls back).
 
-    The slot is taken first and the award inserted with ON CONFLICT DO NOTHING: a conflict means this
-    person already has the badge (their award is returned and the slot given back) — the unique keys,
-    not a look-up beforehand, decide, so two racing claims by one person cannot both win.
+    Whoever already has this badge for this event gets their award again whatever the code's state now
+    (used up, expired, closed): only an unknown code is refused outright. The slot is taken first and
+    the award inserted with ON CONFLICT DO NOTHING, so the unique keys, not a look-up beforehand, decide
+    between two racing claims by one person.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     code_value = parse_code(code_text)
     recipient = _clean_recipient(recipient)
-    code = await _take_slot(session, code_value, now)
+    nonce = _clean_nonce(nonce)
+    code = await _take_slot(session, code_value, now, through_display_token)
     if code is None:
-        facts, refusal = await _refusal(session, code_value, now)
-        if refusal.code == CODE_USED:
-            # Used up; but if it was this person who used it (a re-scan), they get their award again.
-            existing = await _existing_award(session, facts, recipient)
-            if existing is not None:
-                return Redemption(existing, created=False)
+        facts, refusal = await _refusal(session, code_value, now, through_display_token)
+        existing = await _existing_award(session, facts, recipient, nonce)
+        if existing is not None:
+            return Redemption(existing, created=False)
         raise refusal
 
+    material = await issuing.cache.material(
+        session, code.badge_class_id, code.badge_revision, code.issuer_revision, issuing.secret_key
+    )
     for _ in range(20):
-        award = await _insert_award(session, dict(
+        draft = Award(
             id=uuid.uuid4(),
             badge_class_id=code.badge_class_id,
             event_id=code.event_id,
@@ -207,26 +249,28 @@ async def redeem_code(
             recipient_name=recipient.name,
             telegram_user_id=recipient.telegram_user_id,
             channel=channel,
+            client_nonce=nonce,
             # Random, not sequential: a list index must not reveal the order of claims (herd privacy).
             status_index=secrets.randbelow(LIST_BITS),
             issued_at=now,
             expires_at=now + timedelta(days=code.validity_days) if code.validity_days else None,
-        ))
+            revoked_at=None,
+            revocation_reason=None,
+        )
+        values = {column: getattr(draft, column) for column in _AWARD_COLUMNS}
+        values.update(signed_documents(draft, material, issuing, now))
+        award = await _insert_award(session, values)
         if award is not None:
             break
-        existing = await _existing_award(session, code, recipient)
+        existing = await _existing_award(session, code, recipient, nonce)
         if existing is not None:
             await _give_slot_back(session, code.id)
             return Redemption(existing, created=False)
-        # Otherwise the random status index collided with another award's: draw again.
+        # Otherwise the random status index collided with another award's: draw again (and sign again,
+        # since the index is in the signed credential).
     else:  # pragma: no cover - twenty index collisions in a row in a list of a million bits
         raise RuntimeError("could not allocate a status list index")
 
-    if issuing is not None:
-        await sign_award(
-            session, award, public_url=issuing.public_url, secret_key=issuing.secret_key,
-            ob2_signed=issuing.ob2_signed, now=now,
-        )
     for delivery_channel, target in deliveries:
         session.add(
             Delivery(
@@ -235,3 +279,9 @@ async def redeem_code(
             )
         )
     return Redemption(award, created=True)
+
+
+_AWARD_COLUMNS = (
+    "id", "badge_class_id", "event_id", "claim_code_id", "recipient_email", "recipient_salt", "recipient_name",
+    "telegram_user_id", "channel", "client_nonce", "status_index", "issued_at", "expires_at",
+)

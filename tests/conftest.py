@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import uuid
@@ -17,7 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from badgeclaim.database import create_engine, create_sessionmaker, migrate
-from claims.models import BadgeClass, Event, Issuer
+from claims.context import IssuingContext
+from claims.keyring import generate_issuer_keys
+from claims.models import BadgeClass, Event, Issuer, SigningKey
 from claims.organising import create_badge_class, create_event, create_issuer
 
 # The Open Badges fixtures (issuer keys made once per run, signed awards) live beside the builders they use.
@@ -25,6 +28,23 @@ pytest_plugins = ["ob_support"]
 
 POSTGRES_URL = os.environ.get("BADGECLAIM_TEST_POSTGRES_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")
 NOW = datetime(2026, 6, 12, 10, 0, tzinfo=timezone.utc)
+PUBLIC_URL = "https://badges.example.org"
+SECRET = "test-secret-key-of-this-installation"
+
+
+@functools.cache
+def key_material() -> tuple[dict[str, object], ...]:
+    """One Ed25519 and one RSA-3072 key pair for the whole run: generating RSA keys costs a second each."""
+    keys = generate_issuer_keys(uuid.uuid4(), SECRET, NOW)
+    return tuple(
+        {"id": k.id, "algorithm": k.algorithm, "public_pem": k.public_pem, "private_encrypted": k.private_encrypted}
+        for k in keys
+    )
+
+
+def issuing_context(*, ob2_signed: bool = False) -> IssuingContext:
+    """What a claim needs to sign, for the test installation (a fresh per-process cache each time)."""
+    return IssuingContext(PUBLIC_URL, SECRET, ob2_signed)
 
 _postgres_state: dict[str, str | None] = {}
 
@@ -130,11 +150,13 @@ class World:
 
 
 async def make_world(db: Database, now: datetime) -> World:
-    """An issuer, a badge class and an event running today, committed."""
+    """An issuer with its signing keys, a badge class and an event running today, committed."""
     async with db.sessionmaker.begin() as session:
         issuer = await create_issuer(
             session, name="Atelier Canopé", url="https://canope.example.org", email="badges@canope.example.org", now=now
         )
+        for material in key_material():
+            session.add(SigningKey(issuer_id=issuer.id, created_at=now, retired_at=None, **material))
         badge = await create_badge_class(
             session, issuer, name="Explorateur numérique", description="A exploré les outils.",
             criteria="Participer à l'atelier.", image=png_bytes(), now=now,

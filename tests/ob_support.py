@@ -11,27 +11,22 @@ from typing import Any
 
 import pytest
 
-from claims.models import Award, SigningKey
-from claims.openbadges.issuing import baked_award_png, revoke_award, sign_award
-from claims.openbadges.keys import generate_issuer_keys
-from claims.openbadges.resolvers import Resolve, database_resolver
+from claims.models import Award
+from claims.awards import baked_award_image, revoke_award, sign_award
+from claims.openbadges.resolvers import Resolve
+from claims.publishing import database_resolver
 from claims.openbadges.verify import verify_badge
 from claims.openbadges.verify_report import VerificationReport
-from conftest import NOW, Database, World
+import conftest
+from conftest import PUBLIC_URL, SECRET, Database, World
 
-PUBLIC_URL = "https://badges.example.org"
-SECRET = "test-secret-key-of-this-installation"
 AUTO = "auto"
 
 
 @pytest.fixture(scope="session")
 def key_material() -> list[dict[str, Any]]:
-    """One Ed25519 and one RSA-3072 key pair for the whole run: generating RSA keys costs a second each."""
-    keys = generate_issuer_keys(uuid.uuid4(), SECRET, NOW)
-    return [
-        {"id": k.id, "algorithm": k.algorithm, "public_pem": k.public_pem, "private_encrypted": k.private_encrypted}
-        for k in keys
-    ]
+    """The run's Ed25519 and RSA key pair (every world's issuer holds them)."""
+    return [dict(m) for m in conftest.key_material()]
 
 
 @dataclass
@@ -66,9 +61,7 @@ class Issuing:
             )
             session.add(award)
             await session.flush()
-            await sign_award(
-                session, award, public_url=PUBLIC_URL, secret_key=SECRET, ob2_signed=ob2_signed, now=self.now
-            )
+            await sign_award(session, award, self.context(ob2_signed=ob2_signed), self.now)
             return award.id
 
     async def load(self, award_id: uuid.UUID) -> Award:
@@ -79,7 +72,8 @@ class Issuing:
 
     async def png(self, award_id: uuid.UUID) -> bytes:
         async with self.db.sessionmaker() as session:
-            return await baked_award_png(session, award_id, public_url=PUBLIC_URL)
+            _, image = await baked_award_image(session, award_id, self.context())
+            return image
 
     async def revoke(self, award_id: uuid.UUID, reason: str | None = "fraude") -> None:
         async with self.db.sessionmaker.begin() as session:
@@ -93,17 +87,15 @@ class Issuing:
             return await verify_badge(data, resolve=resolve, now=at or self.now + timedelta(minutes=5))
 
     def resolver(self, session: Any, *, at: datetime | None = None) -> Resolve:
-        return database_resolver(
-            session, public_url=PUBLIC_URL, secret_key=SECRET, now=at or self.now
-        )
+        return database_resolver(session, issuing=self.context(), now=at or self.now)
+
+    def context(self, *, ob2_signed: bool = False) -> IssuingContext:
+        return conftest.issuing_context(ob2_signed=ob2_signed)
 
 
 @pytest.fixture
-async def issuing(db: Database, world: World, now: datetime, key_material: list[dict[str, Any]]) -> Issuing:
-    """The world's issuer with its keys installed, ready to sign awards."""
-    async with db.sessionmaker.begin() as session:
-        for material in key_material:
-            session.add(SigningKey(issuer_id=world.issuer.id, created_at=now, retired_at=None, **material))
+async def issuing(db: Database, world: World, now: datetime) -> Issuing:
+    """The world's issuer (its keys installed), ready to sign awards."""
     return Issuing(db, world, now)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from badgeclaim.database import create_engine, create_sessionmaker
 from claims.errors import ClaimError
 from claims.redemption import Recipient, redeem_code
+from conftest import issuing_context
 
 
 def engine_for(url: str, schema: str) -> AsyncEngine:
@@ -23,11 +24,13 @@ async def main(url: str, schema: str, code: str, first: int, count: int, start_a
     engine = engine_for(url, schema)
     sessions = create_sessionmaker(engine)
     now = datetime.fromisoformat(sys.argv[7])
+    issuing = issuing_context()
 
     async def one(i: int) -> str:
         try:
             async with sessions.begin() as session:
-                result = await redeem_code(session, code, Recipient(email=f"p{i}@example.org"), now, channel="web")
+                result = await redeem_code(session, code, Recipient(email=f"p{i}@example.org"), now, channel="web",
+                                           issuing=issuing)
                 return "created" if result.created else "again"
         except ClaimError as exc:
             return exc.code

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from claims.errors import NOT_FOUND, ClaimError
 from claims.models import Award, SigningKey
 from claims.openbadges.baking import unbake
-from claims.openbadges.documents import ServedDocument, document_for_path
-from claims.openbadges.keys import ED25519, RS256, public_multikey, rotate_keys
+from claims.keyring import rotate_keys
+from claims.openbadges.keys import ED25519, RS256, public_multikey
+from claims.publishing import ServedDocument, document_for_path
 from claims.openbadges.status_list import LIST_BITS, decode_status_list, is_set
 from claims.openbadges.urls import BadgeUrls
 from ob_support import PUBLIC_URL, SECRET, Issuing
@@ -24,7 +25,7 @@ URLS = BadgeUrls(PUBLIC_URL)
 async def get(issuing: Issuing, url: str) -> ServedDocument:
     async with issuing.db.sessionmaker() as session:
         return await document_for_path(
-            session, url, public_url=PUBLIC_URL, secret_key=SECRET, now=issuing.now
+            session, url, issuing=issuing.context(), now=issuing.now
         )
 
 

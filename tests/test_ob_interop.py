@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from claims.models import SigningKey
 from claims.openbadges.baking import unbake
-from claims.openbadges.documents import document_for_path
+from claims.publishing import document_for_path
 from claims.openbadges.keys import ED25519, pick_active
 from claims.openbadges.urls import BadgeUrls
 from ob_support import PUBLIC_URL, SECRET, Issuing
@@ -35,7 +35,7 @@ async def downloader(issuing: Issuing, award_id: uuid.UUID) -> Callable[[str], b
         served = {}
         for url in urls:
             try:
-                document = await document_for_path(session, url, public_url=PUBLIC_URL, secret_key=SECRET,
+                document = await document_for_path(session, url, issuing=issuing.context(),
                                                    now=issuing.now)
             except Exception:  # an Ed25519 key id is no OB 2.0 key: simply not served
                 continue

@@ -20,8 +20,8 @@ from claims.openbadges.keys import (
     load_private_key,
     pick_active,
     public_multikey,
-    rotate_keys,
 )
+from claims.keyring import rotate_keys
 from claims.openbadges.multibase import b58btc_decode, b58btc_encode, ed25519_from_multikey, ed25519_multikey
 from ob_support import SECRET, Issuing
 

@@ -34,7 +34,7 @@ from claims.openbadges.verify_report import (
 )
 from claims.organising import create_badge_class, create_codes
 from claims.redemption import Recipient, redeem_code
-from conftest import png_bytes
+from conftest import issuing_context, png_bytes
 from ob_support import PUBLIC_URL, SECRET, Issuing
 
 URLS = BadgeUrls(PUBLIC_URL)
@@ -78,7 +78,7 @@ async def test_badge_issued_through_redemption_verifies(issuing: Issuing, now):
         event, badge = issuing.world.event, issuing.world.badge
         [code] = await create_codes(session, event, badge, now=now, count=1)
         result = await redeem_code(session, code, Recipient(email="lea@example.org"), now, channel="web",
-                                   issuing=IssuingContext(PUBLIC_URL, SECRET, ob2_signed=True))
+                                   issuing=issuing_context(ob2_signed=True))
         award_id = result.award.id
     report = await issuing.verify(await issuing.png(award_id))
     assert report.ok, report.problems

@@ -13,7 +13,7 @@ from claims.errors import ClaimError
 from claims.models import Award, ClaimCode, Event
 from claims.organising import create_codes
 from claims.redemption import Recipient, redeem_code
-from conftest import Database, World
+from conftest import issuing_context, Database, World
 
 
 async def make_codes(db: Database, world: World, now: datetime, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
@@ -27,7 +27,7 @@ async def claim(db: Database, code: str, now: datetime, **who) -> tuple[str, boo
     """One claim in its own transaction, as a web request would do it; the error code on refusal."""
     try:
         async with db.sessionmaker.begin() as session:
-            result = await redeem_code(session, code, Recipient(**who), now, channel="web")
+            result = await redeem_code(session, code, Recipient(**who), now, channel="web", issuing=issuing_context())
             return str(result.award.id), result.created
     except ClaimError as exc:
         return exc.code
@@ -137,7 +137,7 @@ async def test_bad_email_is_refused_with_invalid_input(db, world, now):
     [code] = await make_codes(db, world, now, count=1)
     with pytest.raises(ClaimError) as info:
         async with db.sessionmaker.begin() as session:
-            await redeem_code(session, code, Recipient(email="not-an-address"), now, channel="web")
+            await redeem_code(session, code, Recipient(email="not-an-address"), now, channel="web", issuing=issuing_context())
     assert info.value.code == errors.INVALID_INPUT and info.value.params["field"] == "email"
     assert await count_awards(db) == 0
 
@@ -148,7 +148,7 @@ async def test_deliveries_are_queued_with_a_new_award_and_not_again_for_a_repeat
     [code] = await make_codes(db, world, now, max_claims=5)
     for _ in range(2):
         async with db.sessionmaker.begin() as session:
-            await redeem_code(session, code, Recipient(email="h@example.org"), now, channel="web",
+            await redeem_code(session, code, Recipient(email="h@example.org"), now, channel="web", issuing=issuing_context(),
                               deliveries=[("email", "h@example.org")], language="en")
     async with db.sessionmaker() as session:
         [delivery] = (await session.scalars(select(Delivery))).all()
@@ -160,7 +160,7 @@ async def test_a_failed_claim_transaction_leaves_neither_award_nor_used_slot(db,
     [code] = await make_codes(db, world, now, count=1)
     with pytest.raises(RuntimeError):
         async with db.sessionmaker.begin() as session:
-            await redeem_code(session, code, Recipient(email="i@example.org"), now, channel="web")
+            await redeem_code(session, code, Recipient(email="i@example.org"), now, channel="web", issuing=issuing_context())
             raise RuntimeError("the process died before the claim was acknowledged")
     assert await count_awards(db) == 0
     assert isinstance(await claim(db, code, now, email="j@example.org"), tuple)

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.codes import write_atomically
 from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, text, utcnow
 from badgeclaim.database import create_engine, create_sessionmaker
+from claims.awards import bake_award, material_for, revoke_award
 from claims.context import IssuingContext
-from claims.models import Award, BadgeClass, Event
-from claims.openbadges.issuing import baked_award_image, revoke_award
+from claims.models import Award, Event
+from claims.openbadges.resolvers import http_resolver
 from claims.openbadges.urls import BadgeUrls
-from claims.openbadges.resolvers import database_resolver, http_resolver
 from claims.openbadges.verify import verify_badge
-from claims.organising import get_by_id
+from claims.organising import awards_csv, get_by_id
+from claims.publishing import database_resolver
 from claims.redemption import Recipient, redeem_code
 
 pass_cli = click.make_pass_decorator(CliContext)
@@ -47,15 +45,15 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
     issuing = issuing_context(cli_ctx)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, tuple[str, bytes] | None]:
+        # The image is baked inside the claim's transaction: if baking failed, no award would be left behind.
         async with sessions.begin() as session:
             result = await redeem_code(session, code, Recipient(email=email, name=name), utcnow(),
                                        channel="cli", issuing=issuing)
-            award_id = result.award.id
-        image = None
-        if out is not None:
-            async with sessions() as session:
-                image = await baked_award_image(session, award_id, public_url=issuing.public_url)
-        return str(award_id), image
+            image = None
+            if out is not None:
+                material = await material_for(session, issuing, result.award.badge_class_id)
+                image = bake_award(result.award, material, issuing.urls)
+            return str(result.award.id), image
 
     award_id, image = run_with_db(cli_ctx, work)
     if out is not None and image is not None:
@@ -85,10 +83,8 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
         now = utcnow()
         try:
             async with create_sessionmaker(engine)() as session:
-                resolve = database_resolver(
-                    session, public_url=settings.public_url, secret_key=settings.secret_key, now=now,
-                    fallback=http_resolver,
-                )
+                issuing = IssuingContext(settings.public_url, settings.secret_key)
+                resolve = database_resolver(session, issuing=issuing, now=now, fallback=http_resolver)
                 report = await verify_badge(data, resolve=resolve, now=now)
         finally:
             await engine.dispose()
@@ -131,21 +127,6 @@ def awards_export(cli_ctx: CliContext, event_id: str, csv_path: Path) -> None:
     async def work(sessions: async_sessionmaker[AsyncSession]) -> bytes:
         async with sessions() as session:
             event = await get_by_id(session, Event, event_id, "event")
-            rows = await session.execute(
-                select(Award, BadgeClass.name).join(BadgeClass, Award.badge_class_id == BadgeClass.id)
-                .where(Award.event_id == event.id).order_by(Award.issued_at)
-            )
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["award_id", "badge", "issued_at", "name", "email", "telegram_user_id", "channel",
-                             "expires_at", "revoked_at", "verify_url"])
-            for award, badge_name in rows:
-                writer.writerow([
-                    award.id, badge_name, award.issued_at.isoformat(), award.recipient_name or "",
-                    award.recipient_email or "", award.telegram_user_id or "", award.channel,
-                    award.expires_at.isoformat() if award.expires_at else "",
-                    award.revoked_at.isoformat() if award.revoked_at else "", urls.award_page(award.id),
-                ])
-            return out.getvalue().encode("utf-8")
+            return await awards_csv(session, event, urls)
 
     write_atomically(csv_path, run_with_db(cli_ctx, work))

@@ -19,7 +19,7 @@ from badgeclaim.cli.setup import initialise
 from badgeclaim.database import create_engine, create_sessionmaker
 from claims.codes import claim_link, format_code
 from claims.context import IssuingContext
-from claims.openbadges.issuing import baked_award_png
+from claims.awards import baked_award_image
 from claims.organising import claim_window, create_badge_class, create_codes, create_event
 from claims.redemption import Recipient, redeem_code
 
@@ -113,7 +113,7 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
                 result = await redeem_code(session, cards[0], Recipient(email="camille@example.org", name="Camille"),
                                            now, channel="cli", issuing=issuing)
             async with sessions() as session:
-                files["demo-badge.png"] = await baked_award_png(session, result.award.id, public_url=settings.public_url)
+                _, files["demo-badge.png"] = await baked_award_image(session, result.award.id, issuing)
             return DemoRun(str(badge.id), str(event.id), cards, poster[0], str(result.award.id), files)
         finally:
             await engine.dispose()

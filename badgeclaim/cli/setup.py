@@ -7,14 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, text, utcnow
 from badgeclaim.database import create_engine, create_sessionmaker, migrate
-from claims.models import Issuer
-from claims.openbadges.keys import generate_issuer_keys
-from claims.organising import create_badge_class, create_event, create_issuer, get_issuer, update_issuer
+from claims.organising import create_badge_class, create_event, get_issuer, set_up_issuer
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -35,15 +32,8 @@ async def initialise(
     try:
         await migrate(engine)
         async with create_sessionmaker(engine).begin() as session:
-            issuer = await session.scalar(select(Issuer).order_by(Issuer.created_at).limit(1))
-            if issuer is None:
-                if not (name and url and email):
-                    raise CliError(text("issuer_needed", cli_ctx.language))
-                issuer = await create_issuer(session, name=name, url=url, email=email, image=image, now=now)
-                for key in generate_issuer_keys(issuer.id, settings.secret_key, now):
-                    session.add(key)
-                return issuer
-            update_issuer(session, issuer, name=name, url=url, email=email, image=image, now=now)
+            issuer, _ = await set_up_issuer(session, secret_key=settings.secret_key, now=now, name=name, url=url,
+                                            email=email, image=image)
             return issuer
     finally:
         await engine.dispose()

@@ -48,6 +48,11 @@ class CanonicalizationError(ValueError):
     """A document cannot be canonicalised: unknown context, bad JSON-LD, too big, or too costly to canonicalise."""
 
 
+def compact_json(document: Mapping[str, Any]) -> str:
+    """The serialised form we bake and serve: no spaces (it goes into every image), UTF-8 as is."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
 def _pinned_loader(url: str, options: Any = None) -> dict[str, Any]:
     if url not in PINNED_CONTEXTS:
         raise CanonicalizationError(f"JSON-LD context {url!r} is not pinned; remote contexts are never fetched")

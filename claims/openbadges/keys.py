@@ -1,22 +1,18 @@
-"""Issuer signing keys: generation, encryption at rest under the secret key, rotation, and picking the active one."""
+"""Issuer signing keys: generation, encryption at rest under the secret key, and picking the active one."""
 
 from __future__ import annotations
 
 import os
 import secrets
-import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from claims.models import SigningKey
+from claims.openbadges.records import KeyFacts
 from claims.openbadges.multibase import ed25519_multikey
 
 ED25519 = "Ed25519"  # OB 3.0 Data Integrity proofs (eddsa-rdfc-2022)
@@ -61,7 +57,7 @@ def encrypt_private_key(private_der: bytes, *, key_id: str, algorithm: str, secr
     return _FORMAT + salt + nonce + sealed
 
 
-def _decrypt(key: SigningKey, secret_key: str) -> bytes:
+def _decrypt(key: KeyFacts, secret_key: str) -> bytes:
     blob = key.private_encrypted
     if not blob or blob[:1] != _FORMAT:
         raise KeyUnlockError(f"signing key {key.id}: unknown storage format")
@@ -76,7 +72,7 @@ def _decrypt(key: SigningKey, secret_key: str) -> bytes:
         ) from None
 
 
-def load_private_key(key: SigningKey, secret_key: str) -> PrivateKey:
+def load_private_key(key: KeyFacts, secret_key: str) -> PrivateKey:
     """Decrypt and load a key's private half; raises KeyUnlockError when ``secret_key`` is wrong."""
     der = _decrypt(key, secret_key)
     # AES-GCM has authenticated the bytes as ours, so the slow RSA consistency check (tens of ms per
@@ -88,28 +84,28 @@ def load_private_key(key: SigningKey, secret_key: str) -> PrivateKey:
     return private
 
 
-def load_ed25519_private_key(key: SigningKey, secret_key: str) -> ed25519.Ed25519PrivateKey:
+def load_ed25519_private_key(key: KeyFacts, secret_key: str) -> ed25519.Ed25519PrivateKey:
     private = load_private_key(key, secret_key)
     if not isinstance(private, ed25519.Ed25519PrivateKey):
         raise ValueError(f"signing key {key.id} is not Ed25519")
     return private
 
 
-def load_rsa_private_key(key: SigningKey, secret_key: str) -> rsa.RSAPrivateKey:
+def load_rsa_private_key(key: KeyFacts, secret_key: str) -> rsa.RSAPrivateKey:
     private = load_private_key(key, secret_key)
     if not isinstance(private, rsa.RSAPrivateKey):
         raise ValueError(f"signing key {key.id} is not RSA")
     return private
 
 
-def load_public_key(key: SigningKey) -> PublicKey:
+def load_public_key(key: KeyFacts) -> PublicKey:
     public = serialization.load_pem_public_key(key.public_pem.encode("ascii"))
     if not isinstance(public, (ed25519.Ed25519PublicKey, rsa.RSAPublicKey)):
         raise ValueError(f"signing key {key.id}: unsupported public key type")
     return public
 
 
-def public_multikey(key: SigningKey) -> str:
+def public_multikey(key: KeyFacts) -> str:
     """The Ed25519 public key as a Multikey ``publicKeyMultibase``."""
     public = load_public_key(key)
     if not isinstance(public, ed25519.Ed25519PublicKey):
@@ -117,7 +113,17 @@ def public_multikey(key: SigningKey) -> str:
     return ed25519_multikey(public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
 
 
-def _new_key(issuer_id: uuid.UUID, algorithm: str, secret_key: str, now: datetime) -> SigningKey:
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly generated key pair, its private half already sealed under the secret key."""
+
+    id: str
+    algorithm: str
+    public_pem: str
+    private_encrypted: bytes
+
+
+def new_key(algorithm: str, secret_key: str) -> NewKey:
     private: PrivateKey
     if algorithm == ED25519:
         private = ed25519.Ed25519PrivateKey.generate()
@@ -132,48 +138,17 @@ def _new_key(issuer_id: uuid.UUID, algorithm: str, secret_key: str, now: datetim
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    return SigningKey(
+    return NewKey(
         id=key_id,
-        issuer_id=issuer_id,
         algorithm=algorithm,
         public_pem=public_pem.decode("ascii"),
         private_encrypted=encrypt_private_key(der, key_id=key_id, algorithm=algorithm, secret_key=secret_key),
-        created_at=now,
-        retired_at=None,
     )
 
 
-def generate_issuer_keys(issuer_id: uuid.UUID, secret_key: str, now: datetime) -> list[SigningKey]:
-    """One Ed25519 key (OB 3.0) and one RSA key (OB 2.0 signed, VC-JWT); the caller adds them to its session."""
-    return [_new_key(issuer_id, algorithm, secret_key, now) for algorithm in ALGORITHMS]
-
-
-async def issuer_keys(session: AsyncSession, issuer_id: uuid.UUID, algorithm: str | None = None) -> list[SigningKey]:
-    """All keys of an issuer, retired ones included (they still verify what they signed), oldest first."""
-    query = select(SigningKey).where(SigningKey.issuer_id == issuer_id)
-    if algorithm is not None:
-        query = query.where(SigningKey.algorithm == algorithm)
-    return list((await session.scalars(query.order_by(SigningKey.created_at, SigningKey.id))).all())
-
-
-def pick_active(keys: Sequence[SigningKey], algorithm: str) -> SigningKey:
+def pick_active(keys: Sequence[KeyFacts], algorithm: str) -> KeyFacts:
     """The newest unretired key of ``algorithm``; raises NoActiveKeyError when there is none."""
     active = [k for k in keys if k.algorithm == algorithm and k.retired_at is None]
     if not active:
         raise NoActiveKeyError(f"no active {algorithm} key")
     return max(active, key=lambda k: (k.created_at, k.id))
-
-
-async def active_key(session: AsyncSession, issuer_id: uuid.UUID, algorithm: str) -> SigningKey:
-    return pick_active(await issuer_keys(session, issuer_id, algorithm), algorithm)
-
-
-async def rotate_keys(session: AsyncSession, issuer_id: uuid.UUID, secret_key: str, now: datetime) -> list[SigningKey]:
-    """Retire the issuer's active keys and add fresh ones; retired keys stay published for old awards."""
-    for key in await issuer_keys(session, issuer_id):
-        if key.retired_at is None:
-            key.retired_at = now
-    fresh = generate_issuer_keys(issuer_id, secret_key, now)
-    session.add_all(fresh)
-    await session.flush()
-    return fresh

@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from claims.models import Award, BadgeClass, Issuer, SigningKey
+from claims.openbadges.records import AwardFacts, BadgeFacts, IssuerFacts, KeyFacts
 from claims.openbadges.compact_jws import sign_rs256
 from claims.openbadges.timestamps import iso_utc
 from claims.openbadges.urls import BadgeUrls
@@ -23,7 +23,7 @@ def hashed_identity(plaintext: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((plaintext + salt).encode("utf-8")).hexdigest()
 
 
-def recipient(award: Award, urls: BadgeUrls) -> Document:
+def recipient(award: AwardFacts, urls: BadgeUrls) -> Document:
     """The recipient IdentityObject; always hashed so that no e-mail address is ever published.
 
     An award claimed without an e-mail (Telegram, anonymous kiosk) still needs a recipient: OB 2.0 makes it
@@ -42,7 +42,7 @@ def recipient(award: Award, urls: BadgeUrls) -> Document:
     }
 
 
-def issuer_profile(issuer: Issuer, urls: BadgeUrls, *, signing_keys: Sequence[SigningKey] = ()) -> Document:
+def issuer_profile(issuer: IssuerFacts, urls: BadgeUrls, *, signing_keys: Sequence[KeyFacts] = ()) -> Document:
     """The Issuer Profile; ``signing_keys`` (RS256, retired ones included) are listed when signing is on."""
     doc: Document = {
         "@context": CONTEXT,
@@ -52,7 +52,7 @@ def issuer_profile(issuer: Issuer, urls: BadgeUrls, *, signing_keys: Sequence[Si
         "url": issuer.url,
         "email": issuer.email,
     }
-    if issuer.image is not None:
+    if issuer.image_mime is not None:
         doc["image"] = urls.issuer_image(issuer.id)
     if signing_keys:
         key_urls = [urls.ob2_key(k.id) for k in signing_keys]
@@ -61,7 +61,7 @@ def issuer_profile(issuer: Issuer, urls: BadgeUrls, *, signing_keys: Sequence[Si
     return doc
 
 
-def badge_class(badge: BadgeClass, urls: BadgeUrls) -> Document:
+def badge_class(badge: BadgeFacts, urls: BadgeUrls) -> Document:
     return {
         "@context": CONTEXT,
         "type": "BadgeClass",
@@ -75,7 +75,7 @@ def badge_class(badge: BadgeClass, urls: BadgeUrls) -> Document:
     }
 
 
-def assertion(award: Award, urls: BadgeUrls, *, signing_key_id: str | None = None) -> Document:
+def assertion(award: AwardFacts, urls: BadgeUrls, *, signing_key_id: str | None = None) -> Document:
     """The Assertion: hosted verification, or signed by the given RS256 key when ``signing_key_id`` is set."""
     verification: Document = (
         {"type": "signed", "creator": urls.ob2_key(signing_key_id)} if signing_key_id else {"type": "hosted"}
@@ -94,7 +94,7 @@ def assertion(award: Award, urls: BadgeUrls, *, signing_key_id: str | None = Non
     return doc
 
 
-def revoked_assertion(award: Award, urls: BadgeUrls) -> Document:
+def revoked_assertion(award: AwardFacts, urls: BadgeUrls) -> Document:
     """What the assertion URL answers, with HTTP 410, once the award is revoked."""
     doc: Document = {"@context": CONTEXT, "id": urls.assertion(award.id), "revoked": True}
     if award.revocation_reason:
@@ -102,7 +102,7 @@ def revoked_assertion(award: Award, urls: BadgeUrls) -> Document:
     return doc
 
 
-def cryptographic_key(key: SigningKey, urls: BadgeUrls) -> Document:
+def cryptographic_key(key: KeyFacts, urls: BadgeUrls) -> Document:
     return {
         "@context": CONTEXT,
         "type": "CryptographicKey",
@@ -112,7 +112,7 @@ def cryptographic_key(key: SigningKey, urls: BadgeUrls) -> Document:
     }
 
 
-def revocation_list(issuer: Issuer, revoked: Iterable[Award], urls: BadgeUrls) -> Document:
+def revocation_list(issuer: IssuerFacts, revoked: Iterable[AwardFacts], urls: BadgeUrls) -> Document:
     entries = []
     for award in revoked:
         entry: Document = {"id": urls.assertion(award.id)}

@@ -10,7 +10,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from joserfc.jwk import RSAKey
 
-from claims.models import Award, BadgeClass, Issuer, SigningKey
+from claims.openbadges.records import AwardFacts, BadgeFacts, IssuerFacts, KeyFacts
 from claims.openbadges.canonical import OB_V3P0, VC_V2
 from claims.openbadges.compact_jws import sign_rs256
 from claims.openbadges.keys import ED25519, RS256, load_public_key, public_multikey
@@ -32,7 +32,7 @@ DID_CONTEXT = [
 Document = dict[str, Any]
 
 
-def issuer_profile(issuer: Issuer, urls: BadgeUrls) -> Document:
+def issuer_profile(issuer: IssuerFacts, urls: BadgeUrls) -> Document:
     # The profile's id is the DID, so that a verifier can tie the proof's key to the issuer (OB 3.0 §8.3).
     profile: Document = {
         "id": urls.did,
@@ -41,12 +41,12 @@ def issuer_profile(issuer: Issuer, urls: BadgeUrls) -> Document:
         "url": issuer.url,
         "email": issuer.email,
     }
-    if issuer.image is not None:
+    if issuer.image_mime is not None:
         profile["image"] = {"id": urls.issuer_image(issuer.id), "type": "Image"}
     return profile
 
 
-def identity_object(award: Award, urls: BadgeUrls) -> Document:
+def identity_object(award: AwardFacts, urls: BadgeUrls) -> Document:
     """The hashed IdentityObject of the recipient.
 
     Without an e-mail, the hashed identity is the award's own public page, typed as the generic
@@ -66,7 +66,7 @@ def identity_object(award: Award, urls: BadgeUrls) -> Document:
     }
 
 
-def status_entry(award: Award, issuer_id: uuid.UUID, urls: BadgeUrls) -> Document:
+def status_entry(award: AwardFacts, issuer_id: uuid.UUID, urls: BadgeUrls) -> Document:
     list_url = urls.status_list(issuer_id)
     return {
         "id": f"{list_url}#{award.status_index}",
@@ -77,7 +77,7 @@ def status_entry(award: Award, issuer_id: uuid.UUID, urls: BadgeUrls) -> Documen
     }
 
 
-def credential(award: Award, badge: BadgeClass, issuer: Issuer, urls: BadgeUrls) -> Document:
+def credential(award: AwardFacts, badge: BadgeFacts, issuer: IssuerFacts, urls: BadgeUrls) -> Document:
     """The unsigned OpenBadgeCredential of an award."""
     doc: Document = {
         "@context": list(CONTEXT),
@@ -125,7 +125,7 @@ def status_list_credential(
     }
 
 
-def did_document(urls: BadgeUrls, keys: Sequence[SigningKey]) -> Document:
+def did_document(urls: BadgeUrls, keys: Sequence[KeyFacts]) -> Document:
     """The did:web document. Retired keys stay listed, so everything they signed keeps verifying."""
     methods: list[Document] = []
     for key in keys:

@@ -1,4 +1,4 @@
-"""Where verification fetches documents from: our own URLs from the database, any other over HTTP."""
+"""Where verification fetches documents from: the resolver type, and fetching over HTTP (bounded)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from claims.errors import NOT_FOUND, ClaimError
-from claims.openbadges.documents import document_for_path, parse_json_body
-from claims.openbadges.urls import BadgeUrls
 
 # resolve(url) -> the JSON object served there (a 410 Gone body included, since OB 2.0 revocation is one),
 # or None when nothing usable is there.
@@ -23,33 +17,6 @@ Resolve = Callable[[str], Awaitable[dict[str, Any] | None]]
 MAX_RESPONSE_BYTES = 1024 * 1024
 TIMEOUT_SECONDS = 10.0
 _ACCEPT = "application/ld+json, application/vc+ld+json, application/did+json, application/json;q=0.9"
-
-
-def database_resolver(
-    session: AsyncSession,
-    *,
-    public_url: str,
-    secret_key: str,
-    now: datetime,
-    fallback: Resolve | None = None,
-) -> Resolve:
-    """Serve our own URLs exactly as the web app would, from ``session``; hand the others to ``fallback``."""
-    urls = BadgeUrls(public_url)
-
-    async def resolve(url: str) -> dict[str, Any] | None:
-        if urls.parse(url) is None:
-            return await fallback(url) if fallback is not None else None
-        try:
-            served = await document_for_path(
-                session, url, public_url=public_url, secret_key=secret_key, now=now
-            )
-        except ClaimError as exc:
-            if exc.code == NOT_FOUND:
-                return None
-            raise
-        return parse_json_body(served) if served.status in (200, 410) else None
-
-    return resolve
 
 
 class _WebRedirectsOnly(urllib.request.HTTPRedirectHandler):

@@ -1,4 +1,4 @@
-"""What each public Open Badges URL answers: status, content type and body, straight from the database."""
+"""The public documents: what each Open Badges URL answers (status, type, body), and resolving our own URLs."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from claims.awards import baked_award_image, get_award
+from claims.context import IssuingContext
 from claims.errors import NOT_FOUND, ClaimError
+from claims.keyring import issuer_keys
 from claims.models import Award, BadgeClass, Issuer, SigningKey
 from claims.openbadges import ob2, ob3
+from claims.openbadges.canonical import compact_json
 from claims.openbadges.compact_jws import read_unverified
 from claims.openbadges.dataintegrity import add_proof
-from claims.openbadges.issuing import baked_award_image, compact_json, get_award
-from claims.openbadges.keys import ED25519, RS256, issuer_keys, load_ed25519_private_key, pick_active
+from claims.openbadges.keys import ED25519, RS256, load_ed25519_private_key, pick_active
+from claims.openbadges.resolvers import Resolve
 from claims.openbadges.urls import BadgeUrls, Kind
 
 LD_JSON = "application/ld+json"
@@ -108,14 +112,14 @@ async def _did_document(session: AsyncSession, urls: BadgeUrls) -> ServedDocumen
 
 
 async def document_for_path(
-    session: AsyncSession, path: str, *, public_url: str, secret_key: str, now: datetime
+    session: AsyncSession, path: str, *, issuing: IssuingContext, now: datetime
 ) -> ServedDocument:
     """The answer to a GET of one of our public badge URLs (path or absolute URL).
 
     JSON documents, issuer and badge images and the baked award image; the award's HTML page is the web
     app's own. Raises ClaimError(NOT_FOUND) for anything else or any unknown id.
     """
-    urls = BadgeUrls(public_url)
+    urls = issuing.urls
     target = urls.parse(path)
     if target is None or target.kind is Kind.AWARD_PAGE:
         raise ClaimError(NOT_FOUND, what="document", id=path)
@@ -145,13 +149,13 @@ async def document_for_path(
         # Served while revoked too: the status list, not the credential's absence, says it is revoked.
         return ServedDocument(200, VC_LD_JSON, award.ob3_credential.encode("utf-8"))
     if kind is Kind.OB3_STATUS:
-        status = await status_list_document(session, ident, urls, secret_key=secret_key, now=now)
+        status = await status_list_document(session, ident, urls, secret_key=issuing.secret_key, now=now)
         return _json(status, VC_LD_JSON)
     if kind is Kind.AWARD_PNG:
         award = await get_award(session, ident)
         if award.revoked_at is not None:
             return _json(ob2.revoked_assertion(award, urls), status=410)
-        mime, image = await baked_award_image(session, award.id, public_url=public_url)
+        mime, image = await baked_award_image(session, award.id, issuing)
         return ServedDocument(200, mime, image)
     raise ClaimError(NOT_FOUND, what="document", id=path)  # pragma: no cover - every Kind is handled above
 
@@ -162,3 +166,23 @@ def parse_json_body(served: ServedDocument) -> dict[str, Any] | None:
         return None
     value = json.loads(served.body)
     return value if isinstance(value, dict) else None
+
+
+def database_resolver(
+    session: AsyncSession, *, issuing: IssuingContext, now: datetime, fallback: Resolve | None = None
+) -> Resolve:
+    """Serve our own URLs exactly as the web app would, from ``session``; hand the others to ``fallback``."""
+    urls = issuing.urls
+
+    async def resolve(url: str) -> dict[str, Any] | None:
+        if urls.parse(url) is None:
+            return await fallback(url) if fallback is not None else None
+        try:
+            served = await document_for_path(session, url, issuing=issuing, now=now)
+        except ClaimError as exc:
+            if exc.code == NOT_FOUND:
+                return None
+            raise
+        return parse_json_body(served) if served.status in (200, 410) else None
+
+    return resolve

@@ -1,1 +1,0 @@
-"""Alembic migrations of the badgeclaim schema (installed as ``badgeclaim.migrations``)."""
