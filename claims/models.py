@@ -211,10 +211,27 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A worker that takes a delivery leases it; a crashed worker's lease runs out and the delivery comes back.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+
+
+class RateEvent(Base):
+    """One counted attempt (a wrong code from a client address, a kiosk claim): rate limits are computed
+    from these rows, so they hold across every process sharing the database."""
+
+    __tablename__ = "rate_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))  # a keyed hash of the address or kiosk, never the address
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_rate_events_scope_key_at", "scope", "key", "at"),)
 
 
 class AuditEntry(Base):
