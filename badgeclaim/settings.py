@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 PREFIX = "BADGECLAIM_"
 LANGUAGES = ("fr", "en")
@@ -34,7 +35,8 @@ class Settings:
     telegram_api_url: str = "https://api.telegram.org"
     telegram_mode: str = "polling"
     telegram_bot_username: str = ""  # for t.me deep links printed on Telegram-target codes
-    smtp_url: str = ""
+    smtp_url: str = ""  # smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; empty: no e-mail
+    smtp_from: str = ""  # the From: of delivery mails, required with smtp_url
     language: str = "fr"
     ob2_verification: str = "hosted"  # hosted | signed
 
@@ -53,6 +55,16 @@ class Settings:
             raise SettingsError("BADGECLAIM_PUBLIC_URL must start with http:// or https://")
         if not 0 < self.port < 65536:
             raise SettingsError("BADGECLAIM_PORT must be a TCP port number")
+        if self.smtp_url:
+            try:
+                parts = urlsplit(self.smtp_url)
+                usable = parts.scheme in ("smtp", "smtps") and bool(parts.hostname) and parts.port != 0
+            except ValueError:  # a port that is not a number
+                usable = False
+            if not usable:
+                raise SettingsError("BADGECLAIM_SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465")
+            if "@" not in self.smtp_from:
+                raise SettingsError("BADGECLAIM_SMTP_FROM must be set to an e-mail address when BADGECLAIM_SMTP_URL is")
         return replace(self, public_url=self.public_url.rstrip("/"))
 
     def with_secret_key(self) -> Settings:
