@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "BADGECLAIM_"
 LANGUAGES = ("fr", "en")
@@ -38,6 +39,7 @@ class Settings:
     smtp_url: str = ""  # smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; empty: no e-mail
     smtp_from: str = ""  # the From: of delivery mails, required with smtp_url
     language: str = "fr"
+    timezone: str = "Europe/Paris"  # events' default zone: dates typed without an offset are read in it
     ob2_verification: str = "hosted"  # hosted | signed
 
     @property
@@ -51,6 +53,10 @@ class Settings:
             raise SettingsError("BADGECLAIM_TELEGRAM_MODE must be 'polling' or 'webhook'")
         if self.ob2_verification not in ("hosted", "signed"):
             raise SettingsError("BADGECLAIM_OB2_VERIFICATION must be 'hosted' or 'signed'")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"BADGECLAIM_TIMEZONE must be an IANA time zone such as Europe/Paris, not {self.timezone!r}") from None
         if not self.public_url.startswith(("http://", "https://")):
             raise SettingsError("BADGECLAIM_PUBLIC_URL must start with http:// or https://")
         if not 0 < self.port < 65536:

@@ -96,7 +96,7 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
                 )
                 event = await create_event(
                     session, issuer, name="Journée Open Badges (démo)", starts_at=now - timedelta(minutes=30),
-                    ends_at=now + timedelta(hours=8), place="Poitiers", now=now,
+                    ends_at=now + timedelta(hours=8), place="Poitiers", timezone=settings.timezone, now=now,
                 )
                 cards = await create_codes(session, event, badge, count=12, now=now)
                 poster = await create_codes(session, event, badge, max_claims=500, now=now)

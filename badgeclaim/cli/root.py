@@ -80,7 +80,7 @@ def utcnow() -> datetime:
 
 
 class DateTimeParam(click.ParamType):
-    """ISO 8601; a date-time without an offset is read in this machine's local time zone."""
+    """ISO 8601. A date-time without an offset stays naive here: the domain reads it in the event's zone."""
 
     name = "ISO-DATETIME"
 
@@ -92,7 +92,7 @@ class DateTimeParam(click.ParamType):
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(text("bad_date", language, value), param, ctx)
-        return parsed if parsed.tzinfo else parsed.astimezone()
+        return parsed
 
 
 class BadgeclaimGroup(click.Group):
