@@ -33,6 +33,9 @@ def test_environment_is_read_and_the_toml_file_overrides_it(tmp_path: Path):
         ({"BADGECLAIM_PORT": "eighty"}, "BADGECLAIM_PORT"),
         ({"BADGECLAIM_PUBLIC_URL": "badges.example.org"}, "BADGECLAIM_PUBLIC_URL"),
         ({"BADGECLAIM_TELEGRAM_MODE": "push"}, "BADGECLAIM_TELEGRAM_MODE"),
+        ({"BADGECLAIM_SMTP_URL": "mail.example.org:587", "BADGECLAIM_SMTP_FROM": "b@example.org"},
+         "BADGECLAIM_SMTP_URL"),
+        ({"BADGECLAIM_SMTP_URL": "smtp://mail.example.org:587"}, "BADGECLAIM_SMTP_FROM"),
     ],
 )
 def test_bad_values_are_refused_naming_the_setting(environ, words):
