@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from PIL import Image
+
 from badgeclaim.cli import cli
+from qr.reader import decode
 from conftest import png_bytes
 
 
@@ -178,13 +182,46 @@ def test_verify_refuses_a_file_that_is_no_badge(run, setup_ids, tmp_path: Path):
 
 
 def test_demo_makes_its_files_and_a_verifiable_badge(run, tmp_path: Path):
-    result = run("demo", "--data-dir", "demo")
+    result = run("demo", "--data-dir", "demo", "--no-serve")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "demo"
     for name in ("cards.pdf", "poster.pdf", "codes.csv", "demo-badge.png", "badgeclaim.sqlite3"):
         assert (folder / name).stat().st_size > 0, name
-    again = run("demo", "--data-dir", "demo")  # a second run starts afresh instead of failing
+    again = run("demo", "--data-dir", "demo", "--no-serve")  # a second run starts afresh instead of failing
     assert again.exit_code == 0, again.output
+
+
+def terminal_qr_image(lines: list[str]) -> bytes:
+    """The PNG of a QR drawn with half blocks (segno's compact terminal output: light is the printed colour)."""
+    top = {"█": (1, 1), "▀": (1, 0), "▄": (0, 1), " ": (0, 0)}
+    rows = []
+    for line in lines:
+        pairs = [top[char] for char in line]
+        rows += [[p[0] for p in pairs], [p[1] for p in pairs]]
+    image = Image.new("L", (len(rows[0]), len(rows)))
+    image.putdata([255 if light else 0 for row in rows for light in row])
+    out = io.BytesIO()
+    image.resize((image.width * 8, image.height * 8), Image.NEAREST).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_demo_prints_a_cards_phone_link_and_a_terminal_qr_that_scans_to_it(run):
+    result = run("demo", "--data-dir", "demo", "--no-serve", "--port", "8123", language="en")
+    lines = result.stdout.splitlines()
+    [link_line] = [line for line in lines if line.startswith("Claim this badge with a phone: ")]
+    link = link_line.split(": ", 1)[1]
+    assert link.startswith("https://badges.example.org/c/")  # BADGECLAIM_PUBLIC_URL is set: it wins
+    drawn = [line for line in lines if line and set(line) <= set("█▀▄ ")]
+    assert decode(terminal_qr_image(drawn)) == [link]
+
+
+def test_demo_links_use_the_serving_address_when_no_public_url_is_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {"BADGECLAIM_DATA_DIR": str(tmp_path / "data"), "BADGECLAIM_PUBLIC_URL": None, "BADGECLAIM_LANGUAGE": "fr"}
+    result = CliRunner().invoke(cli, ["demo", "--no-serve", "--port", "8123"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "téléphone : http://127.0.0.1:8123/c/" in result.stdout
+    assert "badgeclaim demo --host 0.0.0.0" in result.stdout
 
 
 def test_out_with_the_wrong_extension_is_refused_and_the_award_kept(run, setup_ids):

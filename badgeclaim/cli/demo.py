@@ -6,17 +6,22 @@ import asyncio
 import io
 import math
 import shutil
+import socket
+import sys
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 import click
+import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
 from badgeclaim.cli.root import CliContext, cli, utcnow
+from badgeclaim.cli.serve import HOST_HELP, run_server
 from badgeclaim.cli.setup import initialise
 from badgeclaim.database import create_engine, create_sessionmaker
+from badgeclaim.settings import Settings
 from claims.codes import claim_link, format_code
 from claims.context import IssuingContext
 from claims.awards import baked_award_image
@@ -56,15 +61,43 @@ def demo_badge_image(size: int = 400) -> bytes:
     return out.getvalue()
 
 
+def lan_address() -> str:
+    """This machine's address on its network, as a phone on the same Wi-Fi reaches it (loopback if none)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            # Connecting a UDP socket sends nothing; it only picks the interface a packet would leave by.
+            probe.connect(("192.0.2.1", 9))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def demo_public_url(settings: Settings) -> str:
+    """BADGECLAIM_PUBLIC_URL when set; else the address this demo serves on, the LAN one for --host 0.0.0.0."""
+    if settings.public_url != Settings().public_url:
+        return settings.public_url
+    host = lan_address() if settings.host in ("0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}"
+
+
 @cli.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("badgeclaim-demo"),
               show_default=True, help="Folder for the demo's database and files (made anew each run).")
+@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
+              help="Serve the demo once it is built, or only build it (for scripts and tests).")
+@click.option("--host", help=HOST_HELP)
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default BADGECLAIM_PORT, 8080).")
 @pass_cli
-def demo(cli_ctx: CliContext, data_dir: Path) -> None:
-    """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, and one claimed badge.
+def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None, port: int | None) -> None:
+    """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, and one claimed badge; then serve.
 
     Everything goes into a fresh --data-dir (its earlier demo database is replaced): the database,
-    cards.pdf, poster.pdf, codes.csv and the baked badge demo-badge.png. Prints what it made and where.
+    cards.pdf, poster.pdf, codes.csv and the baked badge demo-badge.png. Prints what it made and where,
+    the claim link of one card with its QR code drawn in the terminal, then serves until Ctrl-C.
+
+    To claim with your phone: run `badgeclaim demo --host 0.0.0.0` with the phone on the same Wi-Fi network
+    as this machine, and scan the QR code shown (the links then use this machine's network address, unless
+    BADGECLAIM_PUBLIC_URL says otherwise).
     """
     data_dir = data_dir.resolve()
     if data_dir.exists():
@@ -72,7 +105,9 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
             raise click.UsageError(f"{data_dir} exists and is not a badgeclaim demo folder; choose another --data-dir")
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True)
-    settings = replace(cli_ctx.settings, data_dir=data_dir, database_url="", secret_key="").with_secret_key()
+    settings = replace(cli_ctx.settings, data_dir=data_dir, database_url="", secret_key="",
+                       host=host or cli_ctx.settings.host, port=port or cli_ctx.settings.port)
+    settings = replace(settings, public_url=demo_public_url(settings)).with_secret_key()
     demo_ctx = CliContext(settings)
     lang = settings.language
     now = utcnow()
@@ -145,3 +180,12 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
         f"\nPour utiliser ces données : export BADGECLAIM_DATA_DIR={data_dir}" if fr
         else f"\nTo use this data: export BADGECLAIM_DATA_DIR={data_dir}"
     )
+    phone_url = claim_link(made.cards[3], public_url=settings.public_url)
+    click.echo(f"\nRéclamez ce badge avec un téléphone : {phone_url}" if fr
+               else f"\nClaim this badge with a phone: {phone_url}")
+    segno.make(phone_url, error="m").terminal(out=sys.stdout, compact=True)
+    if settings.host in ("127.0.0.1", "localhost", "::1"):
+        click.echo("Pour un téléphone du même réseau Wi-Fi : badgeclaim demo --host 0.0.0.0" if fr
+                   else "For a phone on the same Wi-Fi network: badgeclaim demo --host 0.0.0.0")
+    if then_serve:
+        sys.exit(run_server(settings))
