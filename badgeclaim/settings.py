@@ -19,6 +19,10 @@ class SettingsError(ValueError):
     """A setting that cannot be used; the message names it."""
 
 
+class NotInitialised(LookupError):
+    """This installation has not been set up (``badgeclaim init``) yet."""
+
+
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "badgeclaim"
@@ -73,12 +77,16 @@ class Settings:
                 raise SettingsError("BADGECLAIM_SMTP_FROM must be set to an e-mail address when BADGECLAIM_SMTP_URL is")
         return replace(self, public_url=self.public_url.rstrip("/"))
 
-    def with_secret_key(self) -> Settings:
-        """Settings whose secret key is set: the configured one, else one kept in the data dir (made once)."""
+    def with_secret_key(self, *, create: bool = False) -> Settings:
+        """Settings whose secret key is set: the configured one, else the one kept in the data dir, made
+        once when ``create`` (``init``, ``demo``); without it, a missing key means nothing was set up here
+        yet, and NotInitialised is raised instead of leaving a key behind."""
         if self.secret_key:
             return self
         path = self.data_dir / "secret_key"
         if not path.exists():
+            if not create:
+                raise NotInitialised(str(path))
             self.data_dir.mkdir(parents=True, exist_ok=True)
             # O_EXCL: two processes starting together must not each write a different key.
             try:

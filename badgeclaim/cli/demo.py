@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import math
-import shutil
 import socket
 import sys
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
-from badgeclaim.cli.root import CliContext, cli, utcnow
+from badgeclaim.cli.root import CliContext, CliError, cli, text, utcnow
 from badgeclaim.cli.serve import HOST_HELP, run_server
 from badgeclaim.cli.setup import initialise
 from badgeclaim.database import create_engine, create_sessionmaker
@@ -61,6 +60,33 @@ def demo_badge_image(size: int = 400) -> bytes:
     return out.getvalue()
 
 
+# Written into every folder the demo makes: only a folder carrying it is ever emptied by the demo.
+DEMO_MARKER = ".badgeclaim-demo"
+DEMO_FILES = {DEMO_MARKER, "secret_key", "cards.pdf", "poster.pdf", "codes.csv", "demo-badge.png"}
+
+
+def prepare_demo_folder(data_dir: Path, language: str) -> None:
+    """A folder for the demo: made anew, or cleared of an earlier demo's files when one made it (its marker).
+
+    Anything else (an organiser's real data folder, files a person put there) is never touched.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CliError(text("demo_not_a_folder", language, data_dir))
+    if data_dir.is_dir() and any(data_dir.iterdir()):
+        if not (data_dir / DEMO_MARKER).is_file():
+            raise CliError(text("demo_foreign_folder", language, data_dir))
+        click.echo(text("demo_replacing", language, data_dir), err=True)
+        # Only what a demo writes goes: a file a person added to the folder since stays.
+        for path in data_dir.iterdir():
+            if path.is_file() and (path.name in DEMO_FILES or path.name.startswith("badgeclaim.sqlite3")):
+                path.unlink()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / DEMO_MARKER).write_text("made by `badgeclaim demo`; the next demo run may replace this folder\n")
+    except OSError as exc:
+        raise CliError(text("cannot_write", language, data_dir, exc.strerror or exc)) from None
+
+
 def lan_address() -> str:
     """This machine's address on its network, as a phone on the same Wi-Fi reaches it (loopback if none)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
@@ -82,7 +108,8 @@ def demo_public_url(settings: Settings) -> str:
 
 @cli.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("badgeclaim-demo"),
-              show_default=True, help="Folder for the demo's database and files (made anew each run).")
+              show_default=True, help="Folder for the demo's database and files: made anew; an earlier demo's folder is replaced, "
+                   "any other non-empty folder is refused.")
 @click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
               help="Serve the demo once it is built, or only build it (for scripts and tests).")
 @click.option("--host", help=HOST_HELP)
@@ -100,16 +127,12 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
     BADGECLAIM_PUBLIC_URL says otherwise).
     """
     data_dir = data_dir.resolve()
-    if data_dir.exists():
-        if not (data_dir / "badgeclaim.sqlite3").exists() and any(data_dir.iterdir()):
-            raise click.UsageError(f"{data_dir} exists and is not a badgeclaim demo folder; choose another --data-dir")
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
+    lang = cli_ctx.language
+    prepare_demo_folder(data_dir, lang)
     settings = replace(cli_ctx.settings, data_dir=data_dir, database_url="", secret_key="",
                        host=host or cli_ctx.settings.host, port=port or cli_ctx.settings.port)
-    settings = replace(settings, public_url=demo_public_url(settings)).with_secret_key()
+    settings = replace(settings, public_url=demo_public_url(settings)).with_secret_key(create=True)
     demo_ctx = CliContext(settings)
-    lang = settings.language
     now = utcnow()
     click.echo(f"Données de démo dans {data_dir}" if lang == "fr" else f"Demo data in {data_dir}", err=True)
 

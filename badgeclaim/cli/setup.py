@@ -27,7 +27,7 @@ async def initialise(
     cli_ctx: CliContext, *, name: str | None, url: str | None, email: str | None, image: bytes | None, now: datetime
 ) -> Issuer:
     """Migrate the schema; create the issuer and its keys the first time, update its details later."""
-    settings = cli_ctx.settings.with_secret_key()
+    settings = cli_ctx.settings.with_secret_key(create=True)
     engine = create_engine(settings.effective_database_url)
     try:
         await migrate(engine)
