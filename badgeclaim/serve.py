@@ -14,11 +14,10 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from aiohttp import web
-from sqlalchemy import select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from badgeclaim.database import create_engine, create_sessionmaker
+from badgeclaim.database import NOT_INITIALISED, DatabaseProblem, create_engine, create_sessionmaker, explain
 from badgeclaim.mail import CHANNEL as EMAIL, EmailSender, SmtpServer
 from badgeclaim.settings import Settings
 from claims.context import IssuingContext
@@ -29,9 +28,7 @@ log = logging.getLogger(__name__)
 
 AppFactory = Callable[[Settings, async_sessionmaker[AsyncSession], IssuingContext, Callable[[], datetime]], web.Application]
 
-# Why serve could not start; the CLI words each in the person's language.
-DATABASE_DOWN = "database_down"
-NOT_INITIALISED = "not_initialised"
+# Why serve could not start, besides the database (DatabaseProblem); the CLI words each for the person.
 ADDRESS_IN_USE = "address_in_use"
 WEB_APP_MISSING = "web_app_missing"
 
@@ -79,19 +76,18 @@ def senders_for(settings: Settings, sessions: async_sessionmaker[AsyncSession], 
 
 
 async def check_database(engine: AsyncEngine) -> None:
-    """Refuse to start on a database that does not answer, or was never set up by ``badgeclaim init``."""
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except (OSError, SQLAlchemyError) as exc:
-        raise ServeError(DATABASE_DOWN, reason=exc.__class__.__name__) from None
+    """Refuse to start on a database that does not answer or was never set up by ``badgeclaim init``:
+    DatabaseProblem, which the CLI words like every other command's."""
     try:
         async with engine.connect() as conn:
             issuer = (await conn.execute(select(Issuer.id).limit(1))).first()
-    except SQLAlchemyError:
-        issuer = None
+    except Exception as error:
+        problem = explain(error)
+        if problem is None:
+            raise
+        raise problem from None
     if issuer is None:
-        raise ServeError(NOT_INITIALISED)
+        raise DatabaseProblem(NOT_INITIALISED, "no issuer")
 
 
 @contextlib.contextmanager
@@ -134,7 +130,7 @@ async def serve(
     stop = stop or asyncio.Event()
     # Handlers first: a SIGTERM during start-up must still end in a clean shutdown, not a killed process.
     with stop_on_signals(stop) if handle_signals else contextlib.nullcontext():
-        engine = create_engine(settings.effective_database_url)
+        engine = create_engine(settings.effective_database_url, must_exist=True)
         try:
             await check_database(engine)
             sessions = create_sessionmaker(engine)

@@ -130,10 +130,8 @@ def test_serve_with_a_database_that_does_not_answer_says_so_in_one_line(tmp_path
     dead = f"postgresql+asyncpg://root@127.0.0.1:{free_port()}/test"
     result = invoke_serve(tmp_path, "fr", BADGECLAIM_DATABASE_URL=dead, BADGECLAIM_SECRET_KEY=SECRET)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.strip().splitlines() == [
-        "Erreur : la base de données ne répond pas (ConnectionRefusedError) : vérifiez BADGECLAIM_DATABASE_URL et "
-        "qu'elle est démarrée"
-    ]
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Erreur : la base de données ne répond pas : vérifiez qu'elle tourne")
 
 
 def test_serve_on_an_uninitialised_database_tells_to_run_init_in_english(tmp_path):

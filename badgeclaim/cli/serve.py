@@ -13,8 +13,6 @@ import click
 from badgeclaim.cli.root import CliContext, cli, text
 from badgeclaim.serve import (
     ADDRESS_IN_USE,
-    DATABASE_DOWN,
-    NOT_INITIALISED,
     WEB_APP_MISSING,
     AppFactory,
     Listening,
@@ -27,10 +25,6 @@ from badgeclaim.settings import Settings
 pass_cli = click.make_pass_decorator(CliContext)
 
 TEXTS: dict[str, dict[str, str]] = {
-    DATABASE_DOWN: {
-        "fr": "la base de données ne répond pas ({reason}) : vérifiez BADGECLAIM_DATABASE_URL et qu'elle est démarrée",
-        "en": "the database does not answer ({reason}): check BADGECLAIM_DATABASE_URL and that it is running",
-    },
     ADDRESS_IN_USE: {
         "fr": "impossible d'écouter sur {host}:{port} ({reason}) : le port est-il déjà pris ? Choisissez-en un autre "
               "avec --port",
@@ -58,15 +52,12 @@ def say(key: str, language: str, **params: object) -> str:
     return table.get(language, table["fr"]).format(**params)
 
 
-def serve_error_line(exc: ServeError, language: str) -> str:
-    if exc.code == NOT_INITIALISED:
-        return text("not_initialised", language)
-    return say(exc.code, language, **exc.params)
-
-
 def run_server(settings: Settings, *, app_factory: AppFactory = kiosk_app,
                on_ready: Callable[[Listening], None] | None = None) -> int:
-    """Serve in a fresh event loop until a signal stops it; the exit status (1 with one line on stderr)."""
+    """Serve in a fresh event loop until a signal stops it; the exit status (1 with one line on stderr).
+
+    A database that cannot be used raises DatabaseProblem, which the command group words.
+    """
     language = settings.language
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -79,7 +70,7 @@ def run_server(settings: Settings, *, app_factory: AppFactory = kiosk_app,
     try:
         asyncio.run(serve(settings, app_factory=app_factory, on_ready=ready))
     except ServeError as exc:
-        click.echo(text("error", language, serve_error_line(exc, language)), err=True)
+        click.echo(text("error", language, say(exc.code, language, **exc.params)), err=True)
         return 1
     click.echo(say("stopped", language), err=True)
     return 0
