@@ -29,9 +29,10 @@ class SmtpServer:
     password: str | None
     implicit_tls: bool  # smtps://: TLS from the first byte; smtp://: STARTTLS when the server offers it
     timeout: float = 30.0
+    cert_bundle: str | None = None  # a CA file to trust instead of the system's (a relay with a private CA)
 
     @classmethod
-    def from_url(cls, url: str, *, timeout: float = 30.0) -> SmtpServer:
+    def from_url(cls, url: str, *, timeout: float = 30.0, cert_bundle: str | None = None) -> SmtpServer:
         """``smtp://user:pass@host:587`` or ``smtps://host:465`` (user and password percent-encoded)."""
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
@@ -44,6 +45,7 @@ class SmtpServer:
             password=unquote(parts.password) if parts.password else None,
             implicit_tls=implicit,
             timeout=timeout,
+            cert_bundle=cert_bundle,
         )
 
 
@@ -87,6 +89,7 @@ class EmailSender:
                 message,  # type: ignore[arg-type]
                 hostname=server.hostname, port=server.port, username=server.username, password=server.password,
                 use_tls=server.implicit_tls, start_tls=False if server.implicit_tls else None, timeout=server.timeout,
+                cert_bundle=server.cert_bundle,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]

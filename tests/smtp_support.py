@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
+import ssl
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from claims.outbox import Sender, run_worker
 from conftest import Database
@@ -53,9 +61,10 @@ class Mailbox:
 class LoopbackSmtp:
     """Start and stop a real SMTP server on a fixed loopback port (so 'down' then 'back' is the same URL)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, **options: Any) -> None:
         self.port = port
         self.mailbox = Mailbox()
+        self.options = options  # aiosmtpd's: ssl_context (smtps), tls_context (STARTTLS), authenticator, …
         self._controller: Controller | None = None
 
     @property
@@ -63,7 +72,7 @@ class LoopbackSmtp:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port, **self.options)
         self._controller.start()
 
     def stop(self) -> None:
@@ -97,3 +106,43 @@ async def run_outbox_until(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by its own key: (certificate PEM, key PEM)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def server_tls_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+class PasswordCheck:
+    """aiosmtpd authenticator accepting one login and password."""
+
+    def __init__(self, login: str, password: str) -> None:
+        self.expected = (login.encode(), password.encode())
+        self.tried: list[bytes] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        self.tried.append(auth_data.login)
+        return AuthResult(success=(auth_data.login, auth_data.password) == self.expected, handled=False)

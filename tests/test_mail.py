@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +18,14 @@ from claims.outbox import FAILED, PENDING, SENT, run_worker
 from conftest import PUBLIC_URL, Database, engine_for, issuing_context, make_world
 from badgeclaim.database import create_sessionmaker
 from outbox_support import delivery, queue_deliveries
-from smtp_support import LoopbackSmtp, free_port, run_outbox_until
+from smtp_support import (
+    LoopbackSmtp,
+    PasswordCheck,
+    free_port,
+    run_outbox_until,
+    self_signed_certificate,
+    server_tls_context,
+)
 
 FROM = "Badges Canopé <badges@canope.example.org>"
 
@@ -175,3 +183,47 @@ async def test_two_workers_on_postgres_send_each_of_50_mails_exactly_once(postgr
 def test_smtp_url_gives_host_port_credentials_and_tls(url, expected):
     server = SmtpServer.from_url(url)
     assert (server.hostname, server.port, server.username, server.password, server.implicit_tls) == expected
+
+
+async def one_mail_through(db, world, now, server: LoopbackSmtp, url: str, cert: Path) -> Delivery:  # type: ignore[no-untyped-def]
+    [queued] = await queue_deliveries(db, world, now, 1)
+    sender = EmailSender(SmtpServer.from_url(url, timeout=5, cert_bundle=str(cert)), FROM, db.sessionmaker,
+                         issuing_context(), lambda: now)
+
+    async def tried() -> bool:
+        row = await delivery(db, queued)
+        return row.attempts >= 1 and row.lease_owner is None
+
+    server.start()
+    try:
+        await run_outbox_until(db, {"email": sender}, lambda: now, tried)
+    finally:
+        server.stop()
+    return await delivery(db, queued)
+
+
+async def test_smtp_url_uses_starttls_when_offered_and_logs_in(db, world, now, tmp_path):
+    cert, key = self_signed_certificate(tmp_path)
+    password = PasswordCheck("badges", "s3cret: with@signs")
+    # require_starttls: the server answers nothing but STARTTLS before TLS, so a plain-text send would fail.
+    server = LoopbackSmtp(free_port(), tls_context=server_tls_context(cert, key), require_starttls=True,
+                          auth_required=True, authenticator=password)
+    url = f"smtp://badges:s3cret%3A%20with%40signs@127.0.0.1:{server.port}"
+    sent = await one_mail_through(db, world, now, server, url, cert)
+    assert sent.status == SENT and password.tried == [b"badges"] and len(server.mailbox.messages) == 1
+
+
+async def test_smtps_url_speaks_tls_from_the_first_byte(db, world, now, tmp_path):
+    cert, key = self_signed_certificate(tmp_path)
+    server = LoopbackSmtp(free_port(), ssl_context=server_tls_context(cert, key))
+    sent = await one_mail_through(db, world, now, server, f"smtps://127.0.0.1:{server.port}", cert)
+    assert sent.status == SENT and len(server.mailbox.messages) == 1
+
+
+async def test_refused_password_is_retried_not_failed(db, world, now, tmp_path):
+    cert, key = self_signed_certificate(tmp_path)
+    server = LoopbackSmtp(free_port(), tls_context=server_tls_context(cert, key), require_starttls=True,
+                          auth_required=True, authenticator=PasswordCheck("badges", "right"))
+    kept = await one_mail_through(db, world, now, server, f"smtp://badges:wrong@127.0.0.1:{server.port}", cert)
+    assert kept.status == PENDING and kept.next_attempt_at > now and "authentication" in (kept.last_error or "")
+    assert server.mailbox.messages == []
