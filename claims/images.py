@@ -23,7 +23,7 @@ from claims.svg_sanitising import (
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 # A badge is printed a few centimetres wide and shown on a phone: 4096 pixels a side is plenty, and keeps a
-# decoded image under 64 MB (RGBA) where a 40000 x 40000 "bomb" of 194 KB would ask for 6 GB.
+# decoded image under 64 MB (RGBA) where a 40000 x 40000 "bomb" of 194 KB would ask for gigabytes.
 MAX_IMAGE_SIDE = 4096
 MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE
 
@@ -60,7 +60,7 @@ class ValidatedImage:
     removed: tuple[str, ...] = ()
 
 
-def refuse(reason: str) -> ClaimError:
+def _refuse(reason: str) -> ClaimError:
     """The refusal of an uploaded image, ``reason`` one of REASONS."""
     return ClaimError(INVALID_INPUT, field="image", reason=reason)
 
@@ -73,19 +73,19 @@ def validate_image(data: bytes) -> ValidatedImage:
     """
     data = bytes(data)
     if len(data) > MAX_IMAGE_BYTES:
-        raise refuse(TOO_LARGE)
+        raise _refuse(TOO_LARGE)
     if data[:8] == PNG_SIGNATURE:
         _check_png(data)
         return ValidatedImage(PNG_MIME, data)
     if data and PNG_SIGNATURE.startswith(data):
-        raise refuse(TRUNCATED)
+        raise _refuse(TRUNCATED)
     if data and looks_like_xml(data):
         try:
             clean, removed = sanitise_svg(data)
         except SvgRefused as exc:
-            raise refuse(exc.reason) from None
+            raise _refuse(exc.reason) from None
         return ValidatedImage(SVG_MIME, clean, removed)
-    raise refuse(FORMAT)
+    raise _refuse(FORMAT)
 
 
 def _check_png(data: bytes) -> None:
@@ -97,8 +97,9 @@ def _check_png(data: bytes) -> None:
             picture.verify()
         with Image.open(io.BytesIO(data), formats=["PNG"]) as picture:
             picture.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, zlib.error, Image.DecompressionBombError):
-        raise refuse(CORRUPT) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, zlib.error,
+            Image.DecompressionBombError):
+        raise _refuse(CORRUPT) from None
 
 
 def _check_png_chunks(data: bytes) -> None:
@@ -107,26 +108,26 @@ def _check_png_chunks(data: bytes) -> None:
     size, position = len(data), len(PNG_SIGNATURE)
     while True:
         if position + 12 > size:
-            raise refuse(TRUNCATED)
+            raise _refuse(TRUNCATED)
         length, kind = _CHUNK_HEADER.unpack_from(view, position)
         # PNG spec: chunk types are four ASCII letters; anything else means the framing is off.
-        if length > _MAX_CHUNK_LENGTH or not kind.isalpha() or not kind.isascii():
-            raise refuse(CORRUPT)
+        if length > _MAX_CHUNK_LENGTH or not kind.isalpha():
+            raise _refuse(CORRUPT)
         end = position + 12 + length
         if end > size:
-            raise refuse(TRUNCATED)
+            raise _refuse(TRUNCATED)
         (crc,) = _CRC.unpack_from(view, end - 4)
         if zlib.crc32(view[position + 4 : end - 4]) != crc:
-            raise refuse(CORRUPT)
+            raise _refuse(CORRUPT)
         if position == len(PNG_SIGNATURE):
             if kind != b"IHDR" or length != _IHDR.size:
-                raise refuse(CORRUPT)
+                raise _refuse(CORRUPT)
             _check_header(view[position + 8 : end - 4])
         elif kind == b"IHDR":
-            raise refuse(CORRUPT)
+            raise _refuse(CORRUPT)
         if kind == b"IEND":
             if end != size:
-                raise refuse(TRAILING_DATA)
+                raise _refuse(TRAILING_DATA)
             return
         position = end
 
@@ -135,8 +136,8 @@ def _check_header(body: memoryview) -> None:
     """Refuse by the dimensions IHDR declares, before any decoder allocates for them."""
     width, height, bit_depth, colour_type, compression, filtering, interlace = _IHDR.unpack(body)
     if width == 0 or height == 0 or width > _MAX_CHUNK_LENGTH or height > _MAX_CHUNK_LENGTH:
-        raise refuse(CORRUPT)
+        raise _refuse(CORRUPT)
     if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
-        raise refuse(TOO_MANY_PIXELS)
+        raise _refuse(TOO_MANY_PIXELS)
     if bit_depth not in _BIT_DEPTHS.get(colour_type, ()) or compression or filtering or interlace > 1:
-        raise refuse(CORRUPT)
+        raise _refuse(CORRUPT)

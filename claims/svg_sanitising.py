@@ -76,6 +76,8 @@ _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
 _SCRIPTING = ("javascript:", "vbscript:", "expression(", "-moz-binding", "behavior:")
 # CSS that fetches from elsewhere without url(): imports, fonts, image functions taking a bare string.
 _FETCHING = ("@import", "@font-face", "image-set(", "image(", "cross-fade(", "src(")
+# Every check below needs one of these characters: most values (numbers, colours, path data) have none.
+_SUSPECT = re.compile(r"[\\<:(@]")
 _URL_TARGET = re.compile(r"url\(['\"]?(.?)")
 
 _ATTRIBUTE_ESCAPES = str.maketrans(
@@ -84,7 +86,7 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
-class SvgRefused(ValueError):
+class SvgRefused(Exception):
     """An SVG that cannot be made safe; ``reason`` is one of the SVG_* codes."""
 
     def __init__(self, reason: str) -> None:
@@ -186,6 +188,9 @@ def _element_problem(element: Element, prefixes: dict[str, str]) -> str | None:
 
 
 def _attribute_problem(name: str, value: str, prefixes: dict[str, str]) -> str | None:
+    if name in _ATTRIBUTES:  # the common case first: no namespace, neither href nor on*
+        problem = _css_problem(value)
+        return None if problem is None else f"{name}:{problem}"
     namespace, local = _split(name)
     if namespace is None and local.lower().startswith("on"):
         return local  # an event handler: script
@@ -193,10 +198,7 @@ def _attribute_problem(name: str, value: str, prefixes: dict[str, str]) -> str |
         return _href_problem(value)
     if namespace == XML_NAMESPACE:
         return None if local in _XML_ATTRIBUTES else f"xml:{local}"
-    if namespace is not None or local not in _ATTRIBUTES:
-        return _qualified(namespace, local, prefixes)
-    problem = _css_problem(value)
-    return None if problem is None else f"{local}:{problem}"
+    return _qualified(namespace, local, prefixes)
 
 
 def _href_problem(value: str) -> str | None:
@@ -211,6 +213,8 @@ def _href_problem(value: str) -> str | None:
 
 def _css_problem(text: str) -> str | None:
     """Why a CSS text or attribute value is unsafe: it scripts, fetches from outside, or hides either."""
+    if _SUSPECT.search(text) is None:
+        return None
     squashed = _IGNORED_BY_BROWSERS.sub("", text).lower()
     if "\\" in squashed:
         return "escape"  # CSS escapes can spell url( or javascript: past any check
@@ -257,9 +261,10 @@ def _write(element: Element, parts: list[str], declarations: str = "") -> None:
     local = _split(element.tag)[1]  # every element left is in the SVG namespace, the default one
     parts.append(f"<{local}{declarations}")
     for name, value in element.attrib.items():
-        namespace, attribute = _split(name)
-        prefix = {None: "", XLINK_NAMESPACE: "xlink:", XML_NAMESPACE: "xml:"}[namespace]
-        parts.append(f' {prefix}{attribute}="{value.translate(_ATTRIBUTE_ESCAPES)}"')
+        if name.startswith("{"):  # only xlink:href, xml:space and xml:lang are left with a namespace
+            namespace, attribute = _split(name)
+            name = ("xlink:" if namespace == XLINK_NAMESPACE else "xml:") + attribute
+        parts.append(f' {name}="{value.translate(_ATTRIBUTE_ESCAPES)}"')
     if not len(element) and not element.text:
         parts.append("/>")
     else:
