@@ -101,6 +101,40 @@ _FIELDS: dict[str, dict[str, str]] = {
     "validity_days": {"fr": "durée de validité (jours, au moins 1)", "en": "validity (days, at least 1)"},
 }
 
+# Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.
+IMAGE_REASONS: dict[str, dict[str, str]] = {
+    "too_large": {"fr": "Le fichier dépasse 2 Mo.", "en": "The file is over 2 MB."},
+    "format": {"fr": "Ce n'est ni un PNG ni un SVG.", "en": "It is neither a PNG nor an SVG."},
+    "corrupt": {"fr": "Le fichier PNG est endommagé.", "en": "The PNG file is damaged."},
+    "truncated": {
+        "fr": "Le fichier PNG est incomplet : il s'arrête avant sa fin.",
+        "en": "The PNG file is incomplete: it stops before its end.",
+    },
+    "trailing_data": {
+        "fr": "Des données inconnues suivent la fin de l'image PNG.",
+        "en": "Unknown data follows the end of the PNG image.",
+    },
+    "too_many_pixels": {
+        "fr": "L'image est trop grande : 4096 × 4096 pixels au plus.",
+        "en": "The image is too large: 4096 × 4096 pixels at most.",
+    },
+    "svg_entities": {
+        "fr": "Le SVG contient une ligne <!DOCTYPE> ou des entités : enregistrez-le sans.",
+        "en": "The SVG has a <!DOCTYPE> line or entities: save it without them.",
+    },
+    "svg_invalid": {"fr": "Le SVG n'est pas un XML bien formé.", "en": "The SVG is not well-formed XML."},
+    "svg_too_deep": {
+        "fr": "Le SVG imbrique trop d'éléments (128 niveaux au plus).",
+        "en": "The SVG nests elements too deeply (128 levels at most).",
+    },
+    "svg_unsafe": {
+        "fr": "Le SVG ne peut pas être rendu sûr : il faut une racine <svg> et un dessin sans script ni "
+              "référence externe.",
+        "en": "The SVG cannot be made safe: it needs an <svg> root and a drawing without scripts or external "
+              "references.",
+    },
+}
+
 _WHAT: dict[str, dict[str, str]] = {
     "issuer": {"fr": "émetteur (lancez d'abord « badgeclaim init »)", "en": "issuer (run `badgeclaim init` first)"},
     "badge": {"fr": "badge", "en": "badge"},
@@ -125,6 +159,8 @@ def message(code: str, language: str = "fr", **params: Any) -> str:
         if isinstance(value, datetime):
             values[key] = format_when(value, lang)
     template = entry[lang]
+    if code == errors.INVALID_INPUT and params.get("field") == "image" and params.get("reason") in IMAGE_REASONS:
+        template += " " + IMAGE_REASONS[params["reason"]][lang]
     for name in re.findall(r"\{(\w+)\}", template):
         if name not in values:  # leave out a "(since …)" whose fact is not known rather than print it empty
             template = re.sub(r"\s*\([^()]*\{%s\}[^()]*\)" % name, "", template)
