@@ -87,7 +87,8 @@ async def test_revocation_shows_in_the_ob2_list_and_the_ob3_status_bit(issuing: 
     assert len(bits) * 8 >= 131072
     assert is_set(bits, (await issuing.load(revoked)).status_index)
     assert not is_set(bits, (await issuing.load(kept)).status_index)
-    assert status["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert isinstance(status["proof"], list) and len(status["proof"]) == 1
+    assert status["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert status["issuer"] == URLS.did
 
 

@@ -123,4 +123,4 @@ async def test_awards_signed_before_rotation_still_verify(issuing: Issuing, now)
 
 
 def _method(credential: str) -> str:
-    return json.loads(credential)["proof"]["verificationMethod"]
+    return json.loads(credential)["proof"][0]["verificationMethod"]

@@ -16,12 +16,13 @@ from claims.models import SigningKey
 from claims.openbadges import ob3
 from claims.openbadges.baking import bake_png, unbake
 from claims.openbadges.dataintegrity import add_proof
-from claims.openbadges.keys import RS256, load_rsa_private_key, pick_active
+from claims.openbadges.keys import ED25519, RS256, load_ed25519_private_key, load_rsa_private_key, pick_active
 from claims.openbadges.urls import BadgeUrls
 from claims.openbadges.verify import verify_badge
 from claims.openbadges.verify_report import (
     EXPIRED,
     ISSUER_MISMATCH,
+    KEY_UNTRUSTED,
     MALFORMED,
     MISMATCH,
     NO_BADGE,
@@ -132,6 +133,52 @@ async def test_ob3_credential_claiming_another_issuer_fails(issuing: Issuing):
     forged = edit_json(unbake(png).ob3 or "", lambda d: d["issuer"].update(id="did:web:evil.example"))
     report = await issuing.verify(rebake(png, ob3=forged))
     assert report.ob3 is not None and ISSUER_MISMATCH in {p.code for p in report.ob3.problems}
+
+
+async def ed25519_signer(issuing: Issuing) -> tuple[str, Ed25519PrivateKey]:
+    async with issuing.db.sessionmaker() as session:
+        key = pick_active((await session.scalars(select(SigningKey))).all(), ED25519)
+    return URLS.verification_method(key.id), load_ed25519_private_key(key, SECRET)
+
+
+def second_proof(document: dict[str, Any], key: Ed25519PrivateKey, method: str, created) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    return add_proof(unsigned, key, verification_method=method, created=created)["proof"][0]
+
+
+async def test_ob3_credential_with_its_proof_as_a_bare_object_verifies(issuing: Issuing):
+    award = await issuing.load(await issuing.award())
+    bare = edit_json(award.ob3_credential or "", lambda d: d.update(proof=d["proof"][0]))
+    report = await issuing.verify(bare)
+    assert report.ok, report.problems
+
+
+async def test_ob3_credential_with_two_valid_proofs_verifies(issuing: Issuing, now):
+    award = await issuing.load(await issuing.award())
+    method, key = await ed25519_signer(issuing)
+
+    def add_second(document: dict[str, Any]) -> None:
+        document["proof"].append(second_proof(document, key, method, now + timedelta(seconds=1)))
+
+    report = await issuing.verify(edit_json(award.ob3_credential or "", add_second))
+    assert report.ok, report.problems
+
+
+async def test_ob3_proof_set_with_one_proof_by_a_stranger_fails(issuing: Issuing, now):
+    award = await issuing.load(await issuing.award())
+    intruder = Ed25519PrivateKey.generate()
+
+    def add_foreign(document: dict[str, Any]) -> None:
+        document["proof"].append(second_proof(document, intruder, URLS.verification_method("ed25519-x"), now))
+
+    report = await issuing.verify(edit_json(award.ob3_credential or "", add_foreign))
+    assert report.ob3 is not None and KEY_UNTRUSTED in {p.code for p in report.ob3.problems}
+
+
+async def test_ob3_credential_with_an_empty_proof_array_fails(issuing: Issuing):
+    award = await issuing.load(await issuing.award())
+    report = await issuing.verify(edit_json(award.ob3_credential or "", lambda d: d.update(proof=[])))
+    assert report.ob3 is not None and UNSUPPORTED in {p.code for p in report.ob3.problems}
 
 
 async def test_ob3_expiry_spelled_as_an_iri_is_refused(issuing: Issuing, now):

@@ -13,7 +13,7 @@ from joserfc.jwk import RSAKey
 
 from claims.openbadges.canonical import CanonicalizationError, require_plain_terms
 from claims.openbadges.compact_jws import JwsError, read_unverified, verify_rs256
-from claims.openbadges.dataintegrity import ASSERTION_METHOD, ProofError, read_proof, verify_proof
+from claims.openbadges.dataintegrity import ASSERTION_METHOD, ProofError, check_proof, read_proofs
 from claims.openbadges.multibase import MultibaseError, ed25519_from_multikey
 from claims.openbadges.resolvers import Resolve
 from claims.openbadges.status_list import StatusListError, decode_status_list, is_set
@@ -93,19 +93,21 @@ async def _ed25519_key(resolve: Resolve, method_id: str, issuer_id: str) -> Ed25
 
 
 async def _check_data_integrity(resolve: Resolve, document: dict[str, Any], issuer_id: str) -> None:
-    """Proof of a credential we read as JSON: the JSON must mean what was signed, the key must be the issuer's."""
+    """Proofs of a credential we read as JSON: the JSON must mean what was signed, every proof must verify
+    with a key of the issuer (one unverifiable proof in a set makes the whole document unproven)."""
     try:
         require_plain_terms(document)
-        proof = read_proof(document)
+        proofs = read_proofs(document)
     except (CanonicalizationError, ProofError) as exc:
         raise _Stop(UNSUPPORTED, str(exc)) from None
-    if proof.proof_purpose != ASSERTION_METHOD:
-        raise _Stop(KEY_UNTRUSTED, f"proofPurpose {proof.proof_purpose!r}")
-    public = await _ed25519_key(resolve, proof.verification_method, issuer_id)
-    try:
-        verify_proof(document, public)
-    except ProofError as exc:
-        raise _Stop(SIGNATURE_INVALID, str(exc)) from None
+    for proof in proofs:
+        if proof.proof_purpose != ASSERTION_METHOD:
+            raise _Stop(KEY_UNTRUSTED, f"proofPurpose {proof.proof_purpose!r}")
+        public = await _ed25519_key(resolve, proof.verification_method, issuer_id)
+        try:
+            check_proof(document, proof, public)
+        except ProofError as exc:
+            raise _Stop(SIGNATURE_INVALID, str(exc)) from None
 
 
 def _check_window(result: FormatResult, document: dict[str, Any], now: datetime) -> None:
