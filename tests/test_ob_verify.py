@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from claims.context import IssuingContext
@@ -254,20 +256,49 @@ async def test_bare_hosted_assertion_json_verifies(issuing: Issuing):
     assert (await issuing.verify(unbake(png).ob2 or "")).ok
 
 
-async def test_vc_jwt_of_the_credential_verifies_and_a_tampered_one_does_not(issuing: Issuing):
+async def vc_jwt(issuing: Issuing, *, kid: str | None = None, key: Any = None) -> str:
+    """A VC-JWT of a fresh award's credential, signed by the issuer's RSA key unless another is given."""
     award = await issuing.load(await issuing.award())
     credential = {k: v for k, v in json.loads(award.ob3_credential or "").items() if k != "proof"}
     async with issuing.db.sessionmaker() as session:
-        keys = (await session.scalars(select(SigningKey))).all()
-    rsa = pick_active(keys, RS256)
-    method = URLS.verification_method(rsa.id)
-    token = ob3.credential_jwt(credential, load_rsa_private_key(rsa, SECRET), verification_method=method)
-    report = await issuing.verify(token)
+        rsa = pick_active((await session.scalars(select(SigningKey))).all(), RS256)
+    return ob3.credential_jwt(credential, key or load_rsa_private_key(rsa, SECRET), kid=kid or URLS.public_jwk(rsa.id))
+
+
+async def test_vc_jwt_whose_kid_is_the_issuers_published_jwk_verifies(issuing: Issuing):
+    report = await issuing.verify(await vc_jwt(issuing))
     assert report.ok, report.problems
     assert report.ob3 is not None and report.ob3.method == "vc-jwt"
-    header, payload, signature = token.split(".")
+
+
+async def test_tampered_vc_jwt_fails(issuing: Issuing):
+    header, payload, signature = (await vc_jwt(issuing)).split(".")
     tampered = await issuing.verify(f"{header}.{payload[:-4]}AAAA.{signature}")
     assert not tampered.ok
+
+
+async def test_vc_jwt_signed_by_a_key_published_elsewhere_fails(issuing: Issuing):
+    # A stranger signs in the issuer's name and points kid at a JWK of their own.
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    elsewhere = "https://evil.example/keys/1"
+    token = await vc_jwt(issuing, kid=elsewhere, key=stranger)
+    async with issuing.db.sessionmaker() as session:
+        honest = issuing.resolver(session)
+
+        async def serving_the_strangers_key(url: str) -> dict[str, Any] | None:
+            if url == elsewhere:
+                return RSAKey.import_key(stranger.public_key()).as_dict(private=False)
+            return await honest(url)
+
+        report = await verify_badge(token.encode(), resolve=serving_the_strangers_key, now=issuing.now)
+    assert report.ob3 is not None and KEY_UNTRUSTED in {p.code for p in report.ob3.problems}
+
+
+async def test_vc_jwt_naming_a_did_key_that_is_not_rsa_fails(issuing: Issuing):
+    # The DID document holds Multikey (Ed25519) methods only: an RS256 token cannot be checked against one.
+    method, _ = await ed25519_signer(issuing)
+    report = await issuing.verify(await vc_jwt(issuing, kid=method))
+    assert not report.ok and MALFORMED in codes(report)
 
 
 async def test_svg_badge_is_baked_and_verifies(issuing: Issuing, now):

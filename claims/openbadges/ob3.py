@@ -23,11 +23,9 @@ CONTEXT = [VC_V2, OB_V3P0]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 STATUS_ENTRY = "BitstringStatusListEntry"
 REVOCATION = "revocation"
-DID_CONTEXT = [
-    "https://www.w3.org/ns/did/v1",
-    "https://w3id.org/security/multikey/v1",
-    "https://w3id.org/security/suites/jws-2020/v1",
-]
+# The two contexts mainstream verifiers bundle offline; a key type needing another context (jws-2020) makes
+# strict ones refuse the whole document, so RSA keys are published elsewhere (see ``public_jwk``).
+DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 Document = dict[str, Any]
 
@@ -126,19 +124,20 @@ def status_list_credential(
 
 
 def did_document(urls: BadgeUrls, keys: Sequence[KeyFacts]) -> Document:
-    """The did:web document. Retired keys stay listed, so everything they signed keeps verifying."""
-    methods: list[Document] = []
-    for key in keys:
-        method: Document = {"id": urls.verification_method(key.id), "controller": urls.did}
-        if key.algorithm == ED25519:
-            method |= {"type": "Multikey", "publicKeyMultibase": public_multikey(key)}
-        elif key.algorithm == RS256:
-            public = load_public_key(key)
-            assert isinstance(public, RSAPublicKey)
-            method |= {"type": "JsonWebKey2020", "publicKeyJwk": RSAKey.import_key(public).as_dict()}
-        else:
-            continue
-        methods.append(method)
+    """The did:web document: the Ed25519 keys as Multikey methods, and no other kind of key.
+
+    Retired keys stay listed, so everything they signed keeps verifying.
+    """
+    methods: list[Document] = [
+        {
+            "id": urls.verification_method(key.id),
+            "type": "Multikey",
+            "controller": urls.did,
+            "publicKeyMultibase": public_multikey(key),
+        }
+        for key in keys
+        if key.algorithm == ED25519
+    ]
     return {
         "@context": list(DID_CONTEXT),
         "id": urls.did,
@@ -147,8 +146,24 @@ def did_document(urls: BadgeUrls, keys: Sequence[KeyFacts]) -> Document:
     }
 
 
-def credential_jwt(document: Document, private_key: RSAPrivateKey, *, verification_method: str) -> str:
-    """VC-JWT (OB 3.0 §8.2): the credential is the JWT payload, with iss/jti/nbf/exp mirroring its members."""
+def public_jwk(key: KeyFacts) -> Document:
+    """The public JWK of an RSA key, served at ``urls.public_jwk(key.id)``: what a VC-JWT's kid dereferences to.
+
+    Only kty, n and e: strict verifiers refuse members they do not expect, and a private member never leaves.
+    """
+    if key.algorithm != RS256:
+        raise ValueError(f"signing key {key.id} is not an RSA key")
+    public = load_public_key(key)
+    assert isinstance(public, RSAPublicKey)
+    jwk = RSAKey.import_key(public).as_dict(private=False)
+    return {"kty": jwk["kty"], "n": jwk["n"], "e": jwk["e"]}
+
+
+def credential_jwt(document: Document, private_key: RSAPrivateKey, *, kid: str) -> str:
+    """VC-JWT (OB 3.0 §8.2): the credential is the JWT payload, with iss/jti/nbf/exp mirroring its members.
+
+    ``kid`` is the URL of the key's public JWK on the issuer's own origin (``urls.public_jwk``).
+    """
     if "proof" in document:
         raise ValueError("a VC-JWT secures the unsigned credential, not one with an embedded proof")
     payload = dict(document)
@@ -157,7 +172,7 @@ def credential_jwt(document: Document, private_key: RSAPrivateKey, *, verificati
     payload["nbf"] = _epoch(document["validFrom"])
     if "validUntil" in document:
         payload["exp"] = _epoch(document["validUntil"])
-    return sign_rs256(payload, private_key, kid=verification_method, typ="JWT")
+    return sign_rs256(payload, private_key, kid=kid, typ="JWT")
 
 
 def _epoch(value: str) -> int:

@@ -18,7 +18,7 @@ from claims.openbadges.multibase import MultibaseError, ed25519_from_multikey
 from claims.openbadges.resolvers import Resolve
 from claims.openbadges.status_list import StatusListError, decode_status_list, is_set
 from claims.openbadges.timestamps import parse_iso_utc
-from claims.openbadges.urls import did_web_document_url
+from claims.openbadges.urls import did_web_base_url, did_web_document_url
 from claims.openbadges.verify_report import (
     DOCUMENT_UNAVAILABLE,
     EXPIRED,
@@ -229,20 +229,43 @@ async def verify_credential(text: str, resolve: Resolve, now: datetime) -> Forma
     return result
 
 
-async def _verified_jwt(resolve: Resolve, token: str, header: dict[str, Any], issuer_id: str) -> None:
+async def _jwt_key(resolve: Resolve, header: dict[str, Any], issuer_id: str) -> RSAPublicKey:
+    """The RSA key a VC-JWT's ``kid`` names, checked to be the issuer's.
+
+    OB 3.0 §8.2: the kid is a URL dereferenced to a JWK. An https kid counts as the issuer's only under the
+    URL its did:web stands for: whoever serves the DID document there serves the key too (plain http would let
+    anyone on the way swap the key). A DID URL kid is looked up among the DID document's methods.
+    """
     kid = header.get("kid")
     if not isinstance(kid, str):
+        if "jwk" in header:
+            raise _Stop(KEY_UNTRUSTED, "a key embedded in the VC-JWT header does not say whose it is")
         raise _Stop(MALFORMED, "the VC-JWT header has no kid")
-    method = await _verification_method(resolve, kid, issuer_id)
-    jwk = method.get("publicKeyJwk")
+    if kid.startswith("did:"):
+        jwk = (await _verification_method(resolve, kid, issuer_id)).get("publicKeyJwk")
+    else:
+        try:
+            base = did_web_base_url(issuer_id)
+        except ValueError:
+            raise _Stop(UNSUPPORTED, f"only did:web issuers are supported, not {issuer_id}") from None
+        if not kid.startswith(base):
+            raise _Stop(KEY_UNTRUSTED, f"{kid} is not under {base}, where {issuer_id} publishes")
+        jwk = await resolve(kid)
+        if jwk is None:
+            raise _Stop(DOCUMENT_UNAVAILABLE, f"JWK at {kid}")
     try:
-        if not isinstance(jwk, dict):
+        if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" in jwk:
             raise ValueError
         public = RSAKey.import_key(jwk).raw_value
     except (JoseError, ValueError, TypeError):
-        raise _Stop(MALFORMED, f"{kid} has no usable RSA publicKeyJwk") from None
+        raise _Stop(MALFORMED, f"{kid} is not an RSA public JWK") from None
     if not isinstance(public, RSAPublicKey):
         raise _Stop(UNSUPPORTED, f"{kid} is not an RSA public key")
+    return public
+
+
+async def _verified_jwt(resolve: Resolve, token: str, header: dict[str, Any], issuer_id: str) -> None:
+    public = await _jwt_key(resolve, header, issuer_id)
     try:
         payload = verify_rs256(token, public)
     except JwsError as exc:
