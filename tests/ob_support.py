@@ -82,9 +82,10 @@ class Issuing:
     async def verify(self, data: bytes | str, *, at: datetime | None = None) -> VerificationReport:
         if isinstance(data, str):
             data = data.encode("utf-8")
+        moment = at or self.now + timedelta(minutes=5)
         async with self.db.sessionmaker() as session:
-            resolve = self.resolver(session)
-            return await verify_badge(data, resolve=resolve, now=at or self.now + timedelta(minutes=5))
+            # Our server signs its status list when asked, so it serves it as of the moment of verification.
+            return await verify_badge(data, resolve=self.resolver(session, at=moment), now=moment)
 
     def resolver(self, session: Any, *, at: datetime | None = None) -> Resolve:
         return database_resolver(session, issuing=self.context(), now=at or self.now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from claims.openbadges.baking import unbake
 from claims.keyring import rotate_keys
 from claims.organising import create_badge_class
 from claims.openbadges.keys import ED25519, RS256, public_multikey
+from claims.openbadges.ob3 import STATUS_LIST_VALIDITY
+from claims.openbadges.timestamps import iso_utc
 from claims.publishing import ServedDocument, document_for_path
 from claims.openbadges.status_list import LIST_BITS, decode_status_list, is_set
 from claims.openbadges.urls import BadgeUrls
@@ -92,6 +95,17 @@ async def test_revocation_shows_in_the_ob2_list_and_the_ob3_status_bit(issuing: 
     assert isinstance(status["proof"], list) and len(status["proof"]) == 1
     assert status["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert status["issuer"] == URLS.did
+
+
+async def test_status_list_is_valid_for_a_short_while_from_when_it_is_served(issuing: Issuing, now):
+    later = now + timedelta(hours=3)
+    async with issuing.db.sessionmaker() as session:
+        served = await document_for_path(session, URLS.status_list(issuing.world.issuer.id),
+                                         issuing=issuing.context(), now=later)
+    status = body(served)
+    assert status["validFrom"] == iso_utc(later)
+    assert status["validUntil"] == iso_utc(later + STATUS_LIST_VALIDITY)
+    assert status["proof"][0]["created"] == iso_utc(later)
 
 
 async def test_issuer_profile_names_its_keys_and_the_key_document_is_served(issuing: Issuing):

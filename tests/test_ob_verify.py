@@ -233,6 +233,35 @@ async def test_status_list_signed_by_someone_else_cannot_unrevoke(issuing: Issui
     assert not report.ok and STATUS_INVALID in codes(report)
 
 
+async def verify_with_an_old_status_list(issuing: Issuing, award_id: Any, at: Any) -> VerificationReport:  # type: ignore[no-untyped-def]
+    """Revoke the award, then verify it at ``at`` against the status list as it was signed before."""
+    png = await issuing.png(award_id)
+    list_url = URLS.status_list(issuing.world.issuer.id)
+    async with issuing.db.sessionmaker() as session:
+        before = await issuing.resolver(session, at=issuing.now)(list_url)
+    await issuing.revoke(award_id)
+    async with issuing.db.sessionmaker() as session:
+        honest = issuing.resolver(session, at=at)
+
+        async def replaying(url: str) -> dict[str, Any] | None:
+            return before if url == list_url else await honest(url)
+
+        return await verify_badge((unbake(png).ob3 or "").encode(), resolve=replaying, now=at)
+
+
+async def test_old_status_list_cannot_unrevoke_once_its_validity_is_over(issuing: Issuing, now):
+    report = await verify_with_an_old_status_list(
+        issuing, await issuing.award(), now + ob3.STATUS_LIST_VALIDITY + timedelta(seconds=1))
+    assert not report.ok and STATUS_INVALID in codes(report)
+
+
+async def test_status_list_is_believed_within_its_validity(issuing: Issuing, now):
+    # The other side of the bound: a copy is trusted for its short validity, and only for it.
+    report = await verify_with_an_old_status_list(
+        issuing, await issuing.award(), now + ob3.STATUS_LIST_VALIDITY - timedelta(seconds=1))
+    assert report.ok, report.problems
+
+
 async def test_unreachable_status_list_fails(issuing: Issuing):
     png = await issuing.png(await issuing.award())
 

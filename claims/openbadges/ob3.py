@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
@@ -22,6 +22,9 @@ from claims.openbadges.urls import BadgeUrls
 CONTEXT = [VC_V2, OB_V3P0]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 STATUS_ENTRY = "BitstringStatusListEntry"
+# How long a signed status list stays good. It is signed afresh each time it is served, so this only bounds how
+# long an old copy (cached, or replayed by someone who wants a revoked badge back) is believed.
+STATUS_LIST_VALIDITY = timedelta(minutes=10)
 REVOCATION = "revocation"
 # The two contexts mainstream verifiers bundle offline; a key type needing another context (jws-2020) makes
 # strict ones refuse the whole document, so RSA keys are published elsewhere (see ``public_jwk``).
@@ -106,7 +109,11 @@ def credential(award: AwardFacts, badge: BadgeFacts, issuer: IssuerFacts, urls: 
 def status_list_credential(
     issuer_id: uuid.UUID, revoked_indices: Iterable[int], urls: BadgeUrls, now: datetime
 ) -> Document:
-    """The unsigned BitstringStatusListCredential: one bit per award index, set when the award is revoked."""
+    """The unsigned BitstringStatusListCredential: one bit per award index, set when the award is revoked.
+
+    Valid from ``now`` for STATUS_LIST_VALIDITY only, so that a copy signed before a revocation stops being
+    believed soon after it.
+    """
     list_url = urls.status_list(issuer_id)
     return {
         "@context": [VC_V2],
@@ -114,6 +121,7 @@ def status_list_credential(
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": urls.did,
         "validFrom": iso_utc(now),
+        "validUntil": iso_utc(now + STATUS_LIST_VALIDITY),
         "credentialSubject": {
             "id": f"{list_url}#list",
             "type": "BitstringStatusList",
