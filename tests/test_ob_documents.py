@@ -21,10 +21,9 @@ from claims.openbadges.timestamps import iso_utc
 from claims.publishing import ServedDocument, document_for_path
 from claims.openbadges.status_list import LIST_BITS, decode_status_list, is_set
 from claims.openbadges.urls import BadgeUrls
-from ob_support import PUBLIC_URL, SECRET, Issuing
+from ob_support import PUBLIC_URL, SECRET, SVG, Issuing
 
 URLS = BadgeUrls(PUBLIC_URL)
-SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>'
 
 
 async def get(issuing: Issuing, url: str) -> ServedDocument:
