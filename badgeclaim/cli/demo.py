@@ -21,6 +21,7 @@ from claims.context import IssuingContext
 from claims.awards import baked_award_image
 from claims.organising import claim_window, create_badge_class, create_codes, create_event
 from claims.redemption import Recipient, redeem_code
+from qr.fonts import BOLD, font_file
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -36,7 +37,7 @@ class DemoRun:
 
 
 def demo_badge_image(size: int = 400) -> bytes:
-    """A round badge drawn with Pillow, so the demo needs no files of its own."""
+    """A round badge drawn with Pillow and the printed cards' font, so the demo needs no files of its own."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     centre = size / 2
@@ -44,12 +45,19 @@ def demo_badge_image(size: int = 400) -> bytes:
         t = step / centre
         colour = (int(20 + 20 * t), int(150 - 60 * t), int(160 + 60 * t), 255)
         draw.ellipse([centre - step, centre - step, centre + step, centre + step], fill=colour)
-    points = [(centre + 0.62 * centre * math.cos(math.radians(-90 + 72 * i * 2)),
-               centre + 0.62 * centre * math.sin(math.radians(-90 + 72 * i * 2))) for i in range(5)]
-    draw.polygon(points, fill=(255, 215, 64, 255))
-    font = ImageFont.load_default(size=size // 10)
-    # "BADGE" reads the same in French and English, and Pillow's built-in font has no accented capitals.
-    draw.text((centre, size * 0.86), "BADGE", fill="white", font=font, anchor="mm")
+    star = [(centre + radius * math.cos(math.radians(-90 + 36 * i)),
+             centre * 0.8 + radius * math.sin(math.radians(-90 + 36 * i)))
+            for i, radius in enumerate([0.48 * centre, 0.19 * centre] * 5)]
+    draw.polygon(star, fill=(255, 215, 64, 255))
+    # Two French lines on the lower rim, each shrunk until it fits the disc at its height.
+    for text, top, height in (("Explorateur", 0.66, 0.11), ("Journée Open Badges", 0.80, 0.065)):
+        room = 2 * math.sqrt(centre ** 2 - (size * (top + height) - centre) ** 2) * 0.86
+        font_size = int(size * height)
+        font = ImageFont.truetype(font_file(BOLD), font_size)
+        while font.getlength(text) > room and font_size > 6:
+            font_size -= 1
+            font = ImageFont.truetype(font_file(BOLD), font_size)
+        draw.text((centre, size * (top + height / 2)), text, fill="white", font=font, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
