@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.codes import write_atomically
-from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, text, utcnow
+from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, utcnow
+from badgeclaim.cli.verify_text import render_report
 from badgeclaim.database import create_engine, create_sessionmaker
 from claims.context import IssuingContext
+from claims.i18n import N_
 from claims.models import Award, BadgeClass, Event
 from claims.openbadges.issuing import baked_award_image, revoke_award
 from claims.openbadges.urls import BadgeUrls
@@ -63,7 +65,8 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
         wanted = ".svg" if mime == "image/svg+xml" else ".png"
         if out.suffix.lower() != wanted:
             # The award exists now; claiming again with the same e-mail gives it back with a right name.
-            raise CliError(text("wrong_suffix", cli_ctx.language, award_id, wanted))
+            raise CliError(N_("award {award_id} made, but its image is a {suffix} file: give --out with that extension"),
+                           award_id=award_id, suffix=wanted)
         write_atomically(out, data)
     click.echo(award_id)
 
@@ -92,7 +95,7 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
                 report = await verify_badge(data, resolve=resolve, now=now)
         finally:
             await engine.dispose()
-        click.echo(report.render(settings.language))
+        click.echo(render_report(report, settings.language, settings.timezone))
         return report.ok
 
     sys.exit(0 if asyncio.run(main()) else 1)
