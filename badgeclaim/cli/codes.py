@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
 from claims.codes import claim_link, format_code
-from claims.messages import format_when
+from claims.i18n import N_, format_wall_time, zone_label
 from claims.models import BadgeClass, Event
 from claims.organising import claim_window, create_codes, get_by_id
 from qr.posters import Poster, render_posters
@@ -41,19 +42,22 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
                target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
     image = badge.image if badge.image_mime == "image/png" else None
     links = claim_links(cli_ctx, codes, target)
+    # Printed matter speaks both languages at once, French first, whatever the organiser's setting.
+    instructions = {f"instruction_{lang}": translate(lang, N_("Scan to get your badge")) for lang in ("fr", "en")}
     out = io.BytesIO()
     if multi:
         poster = Poster(
             url=links[0], badge_name=badge.name, event_name=event.name, code_display=format_code(codes[0]),
-            validity_fr=f"Valable du {format_when(valid[0], 'fr')} au {format_when(valid[1], 'fr')}",
-            validity_en=f"Valid from {format_when(valid[0], 'en')} to {format_when(valid[1], 'en')}",
+            validity_fr=validity_line("fr", valid, cli_ctx.timezone),
+            validity_en=validity_line("en", valid, cli_ctx.timezone),
             badge_image=image,
         )
-        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4")
+        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4", **instructions)
         return out.getvalue()
     cards = [Card(url=link, code_display=format_code(code), badge_name=badge.name, event_name=event.name,
                   badge_image=image) for link, code in zip(links, codes)]
-    with click.progressbar(length=len(cards), label="PDF", file=sys.stderr) as bar:
+    label = translate(cli_ctx.language, N_("Laying out the cards"))
+    with click.progressbar(length=len(cards), label=label, file=sys.stderr) as bar:
         done = 0
 
         def advance(total: int) -> None:
@@ -62,10 +66,17 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
             done = total
 
         try:
-            render_sheet(cards, out, page_size=page_size, per_page=per_page, progress=advance)
+            render_sheet(cards, out, page_size=page_size, per_page=per_page, progress=advance, **instructions)
         except ValueError as exc:  # e.g. a --per-page that makes no full grid of legible cards
-            raise CliError(str(exc)) from None
+            raise CliError(N_("cannot lay out the cards: {reason}"), reason=exc) from None
     return out.getvalue()
+
+
+def validity_line(language: str, valid: tuple[datetime, datetime], timezone: str) -> str:
+    """The poster's "valid from … to …", both ends in the event's zone, named once."""
+    return translate(language, N_("Valid from {start} to {end} ({zone})"),
+                     start=format_wall_time(valid[0], language, timezone),
+                     end=format_wall_time(valid[1], language, timezone), zone=zone_label(language, timezone))
 
 
 def render_csv(cli_ctx: CliContext, codes: list[str], target: str) -> bytes:
@@ -105,7 +116,8 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
     """Create claim codes; prints one code per line (grouped, as printed)."""
     page_size = page_size.upper()
     if page_size == "A3" and max_claims is None:
-        raise click.BadParameter("A3 is for posters (--max-claims)", param_hint="--page-size")
+        raise click.BadParameter(translate(cli_ctx.language, N_("A3 is for posters (--max-claims)")),
+                                 param_hint="--page-size")
 
     if target == "telegram":  # fail before anything is written, not after
         claim_links(cli_ctx, [""], target)
@@ -115,7 +127,8 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
         async with sessions.begin() as session:
             event = await get_by_id(session, Event, event_id, "event")
             badge = await get_by_id(session, BadgeClass, badge_id, "badge")
-            with click.progressbar(length=count or 1, label="codes", file=sys.stderr) as bar:
+            label = translate(cli_ctx.language, N_("Making the codes"))
+            with click.progressbar(length=count or 1, label=label, file=sys.stderr) as bar:
                 made = await create_codes(
                     session, event, badge, count=count, max_claims=max_claims, valid_from=valid_from,
                     valid_until=valid_until, target=target, now=utcnow(), progress=bar.update,

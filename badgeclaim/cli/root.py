@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,44 +14,22 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.database import create_engine, create_sessionmaker
+from badgeclaim.cli.language import HELP_OPTION_NAMES, click_speaking, translate, translate_commands
 from badgeclaim.settings import Settings, SettingsError, load_settings
 from claims.errors import ClaimError
+from claims.i18n import DEFAULT_LANGUAGE, N_, negotiate
 from claims.messages import message
 
 T = TypeVar("T")
 
-TEXTS: dict[str, dict[str, str]] = {
-    "error": {"fr": "Erreur : {}", "en": "Error: {}"},
-    "not_initialised": {
-        "fr": "La base de données n'est pas initialisée : lancez d'abord « badgeclaim init ».",
-        "en": "The database is not set up: run `badgeclaim init` first.",
-    },
-    "cannot_read": {
-        "fr": "impossible de lire le fichier {} ({})",
-        "en": "cannot read the file {} ({})",
-    },
-    "issuer_needed": {
-        "fr": "la première fois, donnez --issuer-name, --issuer-url et --issuer-email",
-        "en": "the first time, give --issuer-name, --issuer-url and --issuer-email",
-    },
-    "wrong_suffix": {
-        "fr": "badge {} délivré, mais son image est un fichier {} : donnez --out avec cette extension",
-        "en": "award {} made, but its image is a {} file: give --out with that extension",
-    },
-    "bad_date": {
-        "fr": "date invalide {!r} : attendu le format ISO 8601, par ex. 2026-12-03T09:00",
-        "en": "invalid date {!r}: expected ISO 8601, e.g. 2026-12-03T09:00",
-    },
-}
-
-
-def text(key: str, language: str, *args: Any) -> str:
-    table = TEXTS[key]
-    return table.get(language, table["fr"]).format(*args)
-
 
 class CliError(Exception):
-    """A failure of the command line itself (a file, an argument), already worded for the person."""
+    """A failure of the command line itself (a file, an argument): an English msgid and its facts."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
 
 
 @dataclass
@@ -60,6 +39,10 @@ class CliContext:
     @property
     def language(self) -> str:
         return self.settings.language
+
+    @property
+    def timezone(self) -> str:
+        return self.settings.timezone
 
 
 def run_with_db(cli: CliContext, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
@@ -91,52 +74,69 @@ class DateTimeParam(click.ParamType):
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(text("bad_date", language, value), param, ctx)
+            self.fail(translate(language, N_("invalid date {value!r}: expected ISO 8601, e.g. 2026-12-03T09:00"),
+                                value=value), param, ctx)
         return parsed if parsed.tzinfo else parsed.astimezone()
 
 
 class BadgeclaimGroup(click.Group):
-    """Turns the errors a person can act on into one line on stderr and exit status 1 (no traceback)."""
+    """Speaks the configured language, and turns the errors a person can act on into one line on stderr."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Settings are read before click parses anything, so that --help and click's own refusals
+        # ("No such command", "Missing option") are already in the reader's language.
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            language = negotiate(os.environ.get("BADGECLAIM_LANGUAGE"), DEFAULT_LANGUAGE)
+            click.echo(error_line(language, translate(language, exc.msgid, **exc.params)), err=True)
+            sys.exit(2)
+        translate_commands(self, settings.language)
+        kwargs.setdefault("obj", CliContext(settings))
+        with click_speaking(settings.language):
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ClaimError as exc:
-            language = _language(ctx)
-            click.echo(text("error", language, message(exc.code, language, **exc.params)), err=True)
+            cli = _cli_context(ctx)
+            # The core may name the event's own zone; otherwise times are shown in the configured one.
+            words = message(exc.code, cli.language, **{"timezone": cli.timezone, **exc.params})
+            click.echo(error_line(cli.language, words), err=True)
             sys.exit(1)
         except CliError as exc:
-            click.echo(text("error", _language(ctx), exc), err=True)
+            language = _cli_context(ctx).language
+            click.echo(error_line(language, translate(language, exc.msgid, **exc.params)), err=True)
             sys.exit(1)
         except SettingsError as exc:
-            click.echo(text("error", _language(ctx), exc), err=True)
+            language = _cli_context(ctx).language
+            click.echo(error_line(language, translate(language, exc.msgid, **exc.params)), err=True)
             sys.exit(2)
         except (OperationalError, ProgrammingError) as exc:
             if "no such table" in str(exc) or "does not exist" in str(exc):
-                click.echo(text("error", _language(ctx), text("not_initialised", _language(ctx))), err=True)
+                language = _cli_context(ctx).language
+                words = translate(language, N_("The database is not set up: run `badgeclaim init` first."))
+                click.echo(error_line(language, words), err=True)
                 sys.exit(1)
             raise
 
 
-def _language(ctx: click.Context) -> str:
-    obj = ctx.find_object(CliContext)
-    return obj.language if obj else "fr"
+def error_line(language: str, words: str) -> str:
+    # The same msgid as click's own "Error: …", so both kinds of refusal read alike.
+    return translate(language, N_("Error: {message}"), message=words)
 
 
-@click.group(cls=BadgeclaimGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _cli_context(ctx: click.Context) -> CliContext:
+    # main() always passes one; the defaults (French, Paris) only stand in for a caller that did not.
+    return ctx.find_object(CliContext) or CliContext(Settings())
+
+
+@click.group(cls=BadgeclaimGroup, context_settings={"help_option_names": HELP_OPTION_NAMES})
 @click.version_option(package_name="badgeclaim")
-@click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli() -> None:
     """badgeclaim: hand out verifiable Open Badges at events.
 
     Settings come from BADGECLAIM_* environment variables, then a badgeclaim.toml file (see README).
     Typical run: init, badge create, event create, codes create --pdf, then serve.
     """
-    if ctx.resilient_parsing:
-        return
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        click.echo(text("error", "fr", exc), err=True)
-        sys.exit(2)
-    ctx.obj = CliContext(settings)

@@ -10,8 +10,9 @@ import click
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, text, utcnow
+from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
 from badgeclaim.database import create_engine, create_sessionmaker, migrate
+from claims.i18n import N_
 from claims.models import Issuer
 from claims.openbadges.keys import generate_issuer_keys
 from claims.organising import create_badge_class, create_event, create_issuer, get_issuer, update_issuer
@@ -23,7 +24,7 @@ def read_file(cli_ctx: CliContext, path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CliError(text("cannot_read", cli_ctx.language, path, exc.strerror or exc)) from None
+        raise CliError(N_("cannot read the file {path} ({reason})"), path=path, reason=exc.strerror or exc) from None
 
 
 async def initialise(
@@ -38,7 +39,7 @@ async def initialise(
             issuer = await session.scalar(select(Issuer).order_by(Issuer.created_at).limit(1))
             if issuer is None:
                 if not (name and url and email):
-                    raise CliError(text("issuer_needed", cli_ctx.language))
+                    raise CliError(N_("the first time, give --issuer-name, --issuer-url and --issuer-email"))
                 issuer = await create_issuer(session, name=name, url=url, email=email, image=image, now=now)
                 for key in generate_issuer_keys(issuer.id, settings.secret_key, now):
                     session.add(key)
