@@ -222,17 +222,6 @@ async def test_files_without_a_valid_badge_are_not_ok(issuing: Issuing, data, co
     assert code in codes(report)
 
 
-async def test_report_reads_in_french_and_english(issuing: Issuing):
-    award_id = await issuing.award()
-    png = await issuing.png(award_id)
-    await issuing.revoke(award_id)
-    report = await issuing.verify(png)
-    assert "badge révoqué" in report.render("fr") and "NON valide" in report.render("fr")
-    assert "badge revoked" in report.render("en") and "NOT valid" in report.render("en")
-    assert (await issuing.verify(await issuing.png(await issuing.award()))).render("fr").endswith("badge valide")
-
-
-
 async def test_verdict_does_not_depend_on_the_configured_public_url(issuing: Issuing):
     from claims.context import IssuingContext
     from claims.publishing import database_resolver

@@ -13,12 +13,14 @@ import click
 from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
-from badgeclaim.cli.root import CliContext, CliError, cli, text, utcnow
+from badgeclaim.cli.language import translate
+from badgeclaim.cli.root import CliContext, CliError, cli, utcnow
 from badgeclaim.cli.setup import initialise
 from badgeclaim.database import create_engine, create_sessionmaker
 from claims.codes import claim_link, format_code
 from claims.context import IssuingContext
 from claims.awards import baked_award_image
+from claims.i18n import N_
 from claims.organising import claim_window, create_badge_class, create_codes, create_event
 from claims.redemption import Recipient, redeem_code
 from qr.fonts import BOLD, font_file
@@ -74,11 +76,12 @@ def prepare_demo_folder(data_dir: Path, language: str) -> None:
     Anything else (an organiser's real data folder, files a person put there) is never touched.
     """
     if data_dir.exists() and not data_dir.is_dir():
-        raise CliError(text("demo_not_a_folder", language, data_dir))
+        raise CliError(N_("{path} is a file, not a folder: choose another --data-dir"), path=data_dir)
     if data_dir.is_dir() and any(data_dir.iterdir()):
         if not (data_dir / DEMO_MARKER).is_file():
-            raise CliError(text("demo_foreign_folder", language, data_dir))
-        click.echo(text("demo_replacing", language, data_dir), err=True)
+            raise CliError(N_("{path} was not made by `badgeclaim demo` and is not empty: nothing was touched; "
+                              "choose another --data-dir"), path=data_dir)
+        click.echo(translate(language, N_("Replacing the previous demo in {path}"), path=data_dir), err=True)
         # Only what a demo writes goes: a file a person added to the folder since stays.
         for path in data_dir.iterdir():
             if path.is_file() and (path.name in DEMO_FILES or path.name.startswith("badgeclaim.sqlite3")):
@@ -87,7 +90,7 @@ def prepare_demo_folder(data_dir: Path, language: str) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         (data_dir / DEMO_MARKER).write_text("made by `badgeclaim demo`; the next demo run may replace this folder\n")
     except OSError as exc:
-        raise CliError(text("cannot_write", language, data_dir, exc.strerror or exc)) from None
+        raise CliError(N_("cannot write the file {path} ({reason})"), path=data_dir, reason=exc.strerror or exc) from None
 
 
 @cli.command()
@@ -107,7 +110,7 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
     settings = replace(cli_ctx.settings, data_dir=data_dir, database_url="", secret_key="").with_secret_key(create=True)
     demo_ctx = CliContext(settings)
     now = utcnow()
-    click.echo(f"Données de démo dans {data_dir}" if lang == "fr" else f"Demo data in {data_dir}", err=True)
+    click.echo(translate(lang, N_("Demo data in {path}"), path=data_dir), err=True)
 
     issuer = asyncio.run(initialise(
         demo_ctx, name="Atelier Canopé (démo)", url="https://www.reseau-canope.fr",
@@ -152,27 +155,23 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
     made = asyncio.run(build())
     for name, data in made.files.items():
         write_atomically(data_dir / name, data)
-    fr = lang == "fr"
     badge_png = data_dir / "demo-badge.png"
-    lines = [
-        ("Émetteur" if fr else "Issuer", str(issuer.id)),
-        ("Badge", made.badge_id),
-        ("Événement" if fr else "Event", made.event_id),
-        ("Codes à usage unique" if fr else "Single-use codes", f"{len(made.cards)} → {data_dir / 'cards.pdf'}"),
-        ("Code affiche (500 pers.)" if fr else "Poster code (500 people)",
-         f"{format_code(made.poster)} → {data_dir / 'poster.pdf'}"),
-        ("Badge délivré à Camille" if fr else "Award given to Camille", made.award_id),
-        ("Image du badge (signée)" if fr else "Baked badge image", str(badge_png)),
-        ("Vérifiez-la" if fr else "Verify it", f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim verify {badge_png}"),
-        ("Réclamez un badge" if fr else "Claim a badge",
-         f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim claim {format_code(made.cards[1])} --email vous@example.org"),
-        ("Lien imprimé sur une carte" if fr else "Link printed on a card",
-         claim_link(made.cards[2], public_url=settings.public_url)),
+    rows = [
+        (N_("Issuer"), str(issuer.id)),
+        (N_("Badge"), made.badge_id),
+        (N_("Event"), made.event_id),
+        (N_("Single-use codes"), f"{len(made.cards)} → {data_dir / 'cards.pdf'}"),
+        (N_("Poster code (500 people)"), f"{format_code(made.poster)} → {data_dir / 'poster.pdf'}"),
+        (N_("Award given to Camille"), made.award_id),
+        (N_("Baked badge image"), str(badge_png)),
+        (N_("Verify it"), f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim verify {badge_png}"),
+        (N_("Claim a badge"),
+         f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim claim {format_code(made.cards[1])} --email "
+         + translate(lang, N_("you@example.org"))),
+        (N_("Link printed on a card"), claim_link(made.cards[2], public_url=settings.public_url)),
     ]
-    width = max(len(k) for k, _ in lines)
-    for key, value in lines:
-        click.echo(f"{key.ljust(width)}  {value}")
-    click.echo(
-        f"\nPour utiliser ces données : export BADGECLAIM_DATA_DIR={data_dir}" if fr
-        else f"\nTo use this data: export BADGECLAIM_DATA_DIR={data_dir}"
-    )
+    lines = [(translate(lang, label), value) for label, value in rows]
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        click.echo(f"{label.ljust(width)}  {value}")
+    click.echo("\n" + translate(lang, N_("To use this data: export BADGECLAIM_DATA_DIR={path}"), path=data_dir))

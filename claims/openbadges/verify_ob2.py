@@ -61,7 +61,7 @@ def _check_assertion(result: FormatResult, assertion: dict[str, Any], now: datet
     result.id = assertion.get("id")
     try:
         issued = parse_iso_utc(assertion.get("issuedOn"))
-        result.issued_on = issued.date().isoformat()
+        result.issued_on = issued
         if issued > now:
             result.fail(NOT_YET_VALID, f"issuedOn {assertion.get('issuedOn')}")
     except ValueError as exc:
@@ -72,7 +72,7 @@ def _check_assertion(result: FormatResult, assertion: dict[str, Any], now: datet
         except ValueError as exc:
             result.fail(MALFORMED, f"expires: {exc}")
         else:
-            result.expires = expires.date().isoformat()
+            result.expires = expires
             if expires <= now:
                 result.expired = True
                 result.fail(EXPIRED, assertion["expires"])

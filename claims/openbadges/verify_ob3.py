@@ -116,11 +116,11 @@ def _check_window(result: FormatResult, document: dict[str, Any], now: datetime)
         valid_until = parse_iso_utc(document["validUntil"]) if "validUntil" in document else None
     except ValueError as exc:
         raise _Stop(MALFORMED, f"validity: {exc}") from None
-    result.issued_on = valid_from.date().isoformat()
+    result.issued_on = valid_from
     if valid_from > now:
         result.fail(NOT_YET_VALID, document["validFrom"])
     if valid_until is not None:
-        result.expires = valid_until.date().isoformat()
+        result.expires = valid_until
         if valid_until <= now:
             result.expired = True
             result.fail(EXPIRED, document["validUntil"])
