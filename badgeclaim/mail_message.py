@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.awards import baked_award_image, get_award
 from claims.context import IssuingContext
+from claims.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, gettext, translations
 from claims.models import BadgeClass, Event, Issuer
-
-LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -53,39 +52,6 @@ async def load_mail_facts(session: AsyncSession, award_id: uuid.UUID, issuing: I
                      issuing.urls.award_page(award.id), mime, image, award.revoked_at is not None)
 
 
-# Stand-in for the shared catalogue (claims/i18n.py) until it lands: English msgids, French here.
-_FRENCH = {
-    "Hello %(name)s,": "Bonjour %(name)s,",
-    "Hello,": "Bonjour,",
-    "Here is your badge “%(badge)s”, awarded by %(issuer)s at “%(event)s”.":
-        "Voici votre badge « %(badge)s », délivré par %(issuer)s lors de « %(event)s ».",
-    "The attached image is your badge: it carries the signed proof inside it. Keep it, or add it to your "
-    "backpack (Open Badges 2.0) or your wallet (Open Badges 3.0).":
-        "L'image jointe est votre badge : elle porte en elle sa preuve signée. Gardez-la, ou ajoutez-la à votre "
-        "sac à badges (Open Badges 2.0) ou à votre portefeuille (Open Badges 3.0).",
-    "Anyone can check your badge here:": "Chacun peut vérifier votre badge ici :",
-    "Check my badge": "Vérifier mon badge",
-    "This message was sent automatically because this address was given when the badge was claimed.":
-        "Ce message a été envoyé automatiquement, car cette adresse a été donnée en réclamant le badge.",
-    "Your badge “{badge}”": "Votre badge « {badge} »",
-}
-
-
-class _StandInTranslations:
-    def __init__(self, language: str) -> None:
-        self._table = _FRENCH if language == "fr" else {}
-
-    def gettext(self, message: str) -> str:
-        return self._table.get(message, message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
-
-
-def translations(language: str) -> _StandInTranslations:
-    return _StandInTranslations(language if language in LANGUAGES else "fr")
-
-
 @functools.cache
 def _environment(language: str) -> jinja2.Environment:
     """One environment per language, so rendering never switches a shared one's translations."""
@@ -109,9 +75,9 @@ def _attachment_name(badge: str, mime: str) -> str:
 
 def compose(facts: MailFacts, *, language: str, sender: str, to: str, now: datetime) -> EmailMessage:
     """The mail of one award: text and HTML alternatives in ``language``, the baked image attached."""
-    language = language if language in LANGUAGES else "fr"
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     environment = _environment(language)
-    subject = translations(language).gettext("Your badge “{badge}”").format(badge=facts.badge)
+    subject = gettext(language, N_("Your badge “{badge}”")).format(badge=facts.badge)
     values = {"language": language, "subject": subject, "name": facts.recipient_name, "badge": facts.badge,
               "issuer": facts.issuer, "event": facts.event, "verify_url": facts.verify_url}
     message = EmailMessage()

@@ -7,16 +7,22 @@ import secrets
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from claims.i18n import DEFAULT_TIMEZONE, LANGUAGES, N_
+
 PREFIX = "BADGECLAIM_"
-LANGUAGES = ("fr", "en")
 
 
 class SettingsError(ValueError):
-    """A setting that cannot be used; the message names it."""
+    """A setting that cannot be used: ``msgid`` (English, in the catalogue) and its facts; the CLI words it."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
 
 
 class NotInitialised(LookupError):
@@ -43,7 +49,7 @@ class Settings:
     smtp_url: str = ""  # smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; empty: no e-mail
     smtp_from: str = ""  # the From: of delivery mails, required with smtp_url
     language: str = "fr"
-    timezone: str = "Europe/Paris"  # events' default zone: dates typed without an offset are read in it
+    timezone: str = DEFAULT_TIMEZONE  # IANA name: how times are shown when an event has no zone of its own
     ob2_verification: str = "hosted"  # hosted | signed
 
     @property
@@ -51,20 +57,20 @@ class Settings:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'badgeclaim.sqlite3'}"
 
     def validated(self) -> Settings:
-        if self.language not in LANGUAGES:
-            raise SettingsError(f"BADGECLAIM_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
-        if self.telegram_mode not in ("polling", "webhook"):
-            raise SettingsError("BADGECLAIM_TELEGRAM_MODE must be 'polling' or 'webhook'")
-        if self.ob2_verification not in ("hosted", "signed"):
-            raise SettingsError("BADGECLAIM_OB2_VERIFICATION must be 'hosted' or 'signed'")
+        for name, allowed in (("language", LANGUAGES), ("telegram_mode", ("polling", "webhook")),
+                              ("ob2_verification", ("hosted", "signed"))):
+            if getattr(self, name) not in allowed:
+                raise SettingsError(N_("{setting} must be one of {choices}, not {value}"), setting=PREFIX + name.upper(),
+                                    choices=", ".join(allowed), value=repr(getattr(self, name)))
+        if not self.public_url.startswith(("http://", "https://")):
+            raise SettingsError(N_("{setting} must start with http:// or https://"), setting="BADGECLAIM_PUBLIC_URL")
+        if not 0 < self.port < 65536:
+            raise SettingsError(N_("{setting} must be a TCP port number (1 to 65535)"), setting="BADGECLAIM_PORT")
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(f"BADGECLAIM_TIMEZONE must be an IANA time zone such as Europe/Paris, not {self.timezone!r}") from None
-        if not self.public_url.startswith(("http://", "https://")):
-            raise SettingsError("BADGECLAIM_PUBLIC_URL must start with http:// or https://")
-        if not 0 < self.port < 65536:
-            raise SettingsError("BADGECLAIM_PORT must be a TCP port number")
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder, "../x" a bad key
+            raise SettingsError(N_("{setting} must be a time zone such as Europe/Paris, not {value}"),
+                                setting="BADGECLAIM_TIMEZONE", value=repr(self.timezone)) from None
         if self.smtp_url:
             try:
                 parts = urlsplit(self.smtp_url)
@@ -72,9 +78,11 @@ class Settings:
             except ValueError:  # a port that is not a number
                 usable = False
             if not usable:
-                raise SettingsError("BADGECLAIM_SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465")
+                raise SettingsError(N_("{setting} must look like smtp://user:password@host:587 or smtps://host:465"),
+                                    setting="BADGECLAIM_SMTP_URL")
             if "@" not in self.smtp_from:
-                raise SettingsError("BADGECLAIM_SMTP_FROM must be set to an e-mail address when BADGECLAIM_SMTP_URL is")
+                raise SettingsError(N_("{setting} must be an e-mail address when {other} is set"),
+                                    setting="BADGECLAIM_SMTP_FROM", other="BADGECLAIM_SMTP_URL")
         return replace(self, public_url=self.public_url.rstrip("/"))
 
     def with_secret_key(self, *, create: bool = False) -> Settings:
@@ -104,7 +112,8 @@ def _coerce(name: str, raw: object) -> object:
         try:
             return int(raw)  # type: ignore[call-overload]
         except (TypeError, ValueError):
-            raise SettingsError(f"BADGECLAIM_PORT must be a number, not {raw!r}") from None
+            raise SettingsError(N_("{setting} must be a number, not {value}"), setting="BADGECLAIM_PORT",
+                                value=repr(raw)) from None
     if name == "data_dir":
         return Path(str(raw)).expanduser()
     return str(raw)
@@ -130,9 +139,9 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError(f"cannot read {path}: {exc}") from None
+            raise SettingsError(N_("cannot read {path}: {reason}"), path=path, reason=exc) from None
         unknown = sorted(set(data) - names)
         if unknown:
-            raise SettingsError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+            raise SettingsError(N_("{path}: unknown setting(s) {names}"), path=path, names=", ".join(unknown))
         values.update({k: _coerce(k, v) for k, v in data.items()})
     return Settings(**values).validated()  # type: ignore[arg-type]

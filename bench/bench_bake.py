@@ -126,14 +126,14 @@ def ob3_credential() -> str:
                 "statusListIndex": "94567",
                 "statusListCredential": "https://badges.reseau-canope.fr/ob3/status/1",
             },
-            "proof": {
+            "proof": [{
                 "type": "DataIntegrityProof",
                 "cryptosuite": "eddsa-rdfc-2022",
                 "created": "2024-05-14T09:30:01+02:00",
                 "verificationMethod": "https://badges.reseau-canope.fr/ob3/issuers/canope#key-1",
                 "proofPurpose": "assertionMethod",
                 "proofValue": "z" + "5hPqRk3Ymv7NwXe2Ls9DdTa1Bc4Fg6Hj8Kz" * 2 + "3nQw",
-            },
+            }],
         },
         ensure_ascii=False,
     )

@@ -1,143 +1,123 @@
-"""What a person reads for each error code, in French and English; the edges (CLI, web, bot) look it up here."""
+"""What a person reads for each error code; the edges (CLI, web, bot) call ``message`` in their language."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
+from string import Formatter
 from typing import Any
 
 from claims import errors
+from claims.i18n import DEFAULT_TIMEZONE, LANGUAGES, N_, format_when, gettext
 
-LANGUAGES = ("fr", "en")
+__all__ = ["LANGUAGES", "message"]
 
-_MESSAGES: dict[str, dict[str, str]] = {
-    errors.UNKNOWN_CODE: {
-        "fr": "Ce code n'existe pas. Vérifiez-le ou demandez-en un autre à l'organisateur.",
-        "en": "This code does not exist. Check it, or ask the organiser for another one.",
-    },
-    errors.CODE_TYPO: {
-        "fr": "Ce code contient une faute de frappe : relisez-le caractère par caractère.",
-        "en": "This code has a typo: check it character by character.",
-    },
-    errors.CODE_USED: {
-        "fr": "Ce code a déjà été utilisé.",
-        "en": "This code has already been used.",
-    },
-    errors.CODE_EXPIRED: {
-        "fr": "Ce code n'est plus valable (depuis le {valid_until}).",
-        "en": "This code is no longer valid (since {valid_until}).",
-    },
-    errors.CODE_NOT_YET_VALID: {
-        "fr": "Ce code n'est pas encore valable (à partir du {valid_from}).",
-        "en": "This code is not valid yet (from {valid_from}).",
-    },
-    errors.CODE_INACTIVE: {
-        "fr": "Ce code a été désactivé par l'organisateur.",
-        "en": "This code has been deactivated by the organiser.",
-    },
-    errors.EVENT_CLOSED: {
-        "fr": "L'événement est clos : les badges ne sont plus délivrés.",
-        "en": "The event is closed: badges are no longer handed out.",
-    },
-    errors.INVALID_INPUT: {
-        "fr": "Valeur invalide : {field}.",
-        "en": "Invalid value: {field}.",
-    },
-    errors.NOT_FOUND: {
-        "fr": "Introuvable : {what} {id}.",
-        "en": "Not found: {what} {id}.",
-    },
-    errors.DISPLAY_TOKEN_INVALID: {
-        "fr": "Ce QR code n'est pas valide. Scannez celui affiché à l'écran.",
-        "en": "This QR code is not valid. Scan the one on the screen.",
-    },
-    errors.DISPLAY_ONLY: {
-        "fr": "Ce code se réclame en scannant le QR affiché à l'écran.",
-        "en": "This code is claimed by scanning the QR code on the screen.",
-    },
-    errors.DISPLAY_TOKEN_EXPIRED: {
-        "fr": "Ce QR code a expiré. Scannez celui affiché à l'écran en ce moment.",
-        "en": "This QR code has expired. Scan the one on the screen now.",
-    },
+# Each code has its sentences, most complete first: the first whose facts are all known is used, so a
+# refusal leaves out a date it does not know rather than print it empty.
+_MESSAGES: dict[str, tuple[str, ...]] = {
+    errors.UNKNOWN_CODE: (N_("This code does not exist. Check it, or ask the organiser for another one."),),
+    errors.CODE_TYPO: (N_("This code has a typo: check it character by character."),),
+    errors.CODE_USED: (N_("This code has already been used."),),
+    errors.CODE_EXPIRED: (
+        N_("This code closed on {valid_until}."),
+        N_("This code is no longer valid."),
+    ),
+    errors.CODE_NOT_YET_VALID: (
+        N_("This code opens on {valid_from}."),
+        N_("This code is not valid yet."),
+    ),
+    errors.CODE_INACTIVE: (N_("This code has been deactivated by the organiser."),),
+    errors.EVENT_CLOSED: (N_("The event is closed: badges are no longer handed out."),),
+    errors.INVALID_INPUT: (N_("Invalid value: {field}."), N_("Invalid value.")),
+    errors.NOT_FOUND: (N_("Not found: {what} {id}."), N_("Not found: {what}."), N_("Not found.")),
+    errors.DISPLAY_TOKEN_INVALID: (N_("This QR code is not valid. Scan the one on the screen."),),
+    errors.DISPLAY_TOKEN_EXPIRED: (N_("This QR code has expired. Scan the one on the screen now."),),
+    errors.DISPLAY_ONLY: (N_("This code is claimed by scanning the QR code on the screen."),),
 }
 
 # Field names as a person knows them.
-_FIELDS: dict[str, dict[str, str]] = {
-    "email": {"fr": "adresse e-mail", "en": "e-mail address"},
-    "name": {"fr": "nom", "en": "name"},
-    "code": {"fr": "code", "en": "code"},
-    "image": {"fr": "image (PNG ou SVG, 2 Mo au plus)", "en": "image (PNG or SVG, 2 MB at most)"},
-    "count": {"fr": "nombre de codes (1 à 100 000)", "en": "number of codes (1 to 100,000)"},
-    "max_claims": {"fr": "nombre maximal de badges (au moins 1)", "en": "maximum number of badges (at least 1)"},
-    "ends": {"fr": "fin de l'événement (après le début)", "en": "end of the event (after the start)"},
-    "valid_until": {"fr": "fin de validité (après le début)", "en": "end of validity (after the start)"},
-    "target": {"fr": "cible (web ou telegram)", "en": "target (web or telegram)"},
-    "issuer_url": {"fr": "site de l'émetteur (http:// ou https://)", "en": "issuer web site (http:// or https://)"},
-    "issuer_email": {"fr": "e-mail de l'émetteur", "en": "issuer e-mail"},
-    "issuer_name": {"fr": "nom de l'émetteur", "en": "issuer name"},
-    "issuer_details": {
-        "fr": "émetteur : la première fois, donnez --issuer-name, --issuer-url et --issuer-email",
-        "en": "issuer: the first time, give --issuer-name, --issuer-url and --issuer-email",
-    },
-    "nonce": {"fr": "clé d'idempotence (8 à 64 caractères)", "en": "idempotency key (8 to 64 characters)"},
-    "reason": {"fr": "motif (500 caractères au plus)", "en": "reason (500 characters at most)"},
-    "description": {"fr": "description", "en": "description"},
-    "criteria": {"fr": "critères", "en": "criteria"},
-    "badge": {"fr": "badge (d'un autre émetteur)", "en": "badge (of another issuer)"},
-    "telegram_bot_username": {
-        "fr": "nom du bot Telegram (réglage BADGECLAIM_TELEGRAM_BOT_USERNAME)",
-        "en": "Telegram bot name (setting BADGECLAIM_TELEGRAM_BOT_USERNAME)",
-    },
-    "display_only": {
-        "fr": "--display-only (seulement pour un code multi-usage, --max-claims)",
-        "en": "--display-only (only for a multi-use code, --max-claims)",
-    },
-    "timezone": {
-        "fr": "fuseau horaire (nom IANA, par ex. Europe/Paris)",
-        "en": "time zone (IANA name, e.g. Europe/Paris)",
-    },
-    "starts": {"fr": "début de l'événement (années 2000 à 2199)", "en": "start of the event (years 2000 to 2199)"},
-    "valid_from": {"fr": "début de validité (années 2000 à 2199)", "en": "start of validity (years 2000 to 2199)"},
-    "validity_days": {"fr": "durée de validité (jours, au moins 1)", "en": "validity (days, at least 1)"},
+_FIELDS: dict[str, str] = {
+    "email": N_("e-mail address"),
+    "name": N_("name"),
+    "code": N_("code"),
+    "image": N_("image (PNG or SVG, 2 MB at most)"),
+    "count": N_("number of codes (1 to 100,000)"),
+    "max_claims": N_("maximum number of badges (at least 1)"),
+    "ends": N_("end of the event (after the start)"),
+    "valid_until": N_("end of validity (after the start)"),
+    "target": N_("target (web or telegram)"),
+    "issuer_url": N_("issuer web site (http:// or https://)"),
+    "issuer_email": N_("issuer e-mail"),
+    "issuer_name": N_("issuer name"),
+    "description": N_("description"),
+    "criteria": N_("criteria"),
+    "badge": N_("badge (of another issuer)"),
+    "telegram_bot_username": N_("Telegram bot name (setting BADGECLAIM_TELEGRAM_BOT_USERNAME)"),
+    "validity_days": N_("validity (days, at least 1)"),
+    "issuer_details": N_("issuer: the first time, give --issuer-name, --issuer-url and --issuer-email"),
+    "nonce": N_("idempotency key (8 to 64 characters)"),
+    "reason": N_("reason (500 characters at most)"),
+    "display_only": N_("--display-only (only for a multi-use code, --max-claims)"),
+    "timezone": N_("time zone (IANA name, e.g. Europe/Paris)"),
+    "starts": N_("start of the event (years 2000 to 2199)"),
+    "valid_from": N_("start of validity (years 2000 to 2199)"),
 }
 
-_WHAT: dict[str, dict[str, str]] = {
-    "issuer": {"fr": "émetteur (lancez d'abord « badgeclaim init »)", "en": "issuer (run `badgeclaim init` first)"},
-    "badge": {"fr": "badge", "en": "badge"},
-    "event": {"fr": "événement", "en": "event"},
-    "award": {"fr": "badge délivré", "en": "award"},
+# Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.
+IMAGE_REASONS: dict[str, str] = {
+    "too_large": N_("The file is over 2 MB."),
+    "format": N_("It is neither a PNG nor an SVG."),
+    "corrupt": N_("The PNG file is damaged."),
+    "truncated": N_("The PNG file is incomplete: it stops before its end."),
+    "trailing_data": N_("Unknown data follows the end of the PNG image."),
+    "too_many_pixels": N_("The image is too large: 4096 × 4096 pixels at most."),
+    "svg_entities": N_("The SVG has a <!DOCTYPE> line or entities: save it without them."),
+    "svg_invalid": N_("The SVG is not well-formed XML."),
+    "svg_too_deep": N_("The SVG nests elements too deeply (128 levels at most)."),
+    "svg_unsafe": N_("The SVG cannot be made safe: it needs an <svg> root and a drawing without scripts or "
+                     "external references."),
+}
+
+_WHAT: dict[str, str] = {
+    "issuer": N_("issuer (run `badgeclaim init` first)"),
+    "badge": N_("badge"),
+    "event": N_("event"),
+    "award": N_("award"),
 }
 
 
 def message(code: str, language: str = "fr", **params: Any) -> str:
-    """The sentence for ``code`` in ``language`` (French when the language is unknown)."""
-    lang = language if language in LANGUAGES else "fr"
-    entry = _MESSAGES.get(code)
-    if entry is None:
+    """The sentence for ``code`` in ``language`` (French when the language is unknown).
+
+    Datetime facts are shown in ``params["timezone"]`` (an IANA name), by default Europe/Paris.
+    """
+    sentences = _MESSAGES.get(code)
+    if sentences is None:
         return code
-    values = dict(params)
-    if "field" in values:
-        values["field"] = _FIELDS.get(values["field"], {}).get(lang, values["field"])
-    if "what" in values:
-        values["what"] = _WHAT.get(values["what"], {}).get(lang, values["what"])
-    values.setdefault("id", "")
-    for key, value in values.items():
+    timezone = params.get("timezone") or DEFAULT_TIMEZONE
+    values: dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
         if isinstance(value, datetime):
-            values[key] = format_when(value, lang)
-    template = entry[lang]
-    for name in re.findall(r"\{(\w+)\}", template):
-        if name not in values:  # leave out a "(since …)" whose fact is not known rather than print it empty
-            template = re.sub(r"\s*\([^()]*\{%s\}[^()]*\)" % name, "", template)
-    return template.format_map(_Missing(values)).replace("  ", " ").replace(" .", ".")
+            value = format_when(value, language, timezone)
+        elif key == "field":
+            value = gettext(language, _FIELDS[value]) if value in _FIELDS else value
+        elif key == "what":
+            value = gettext(language, _WHAT[value]) if value in _WHAT else value
+        values[key] = value
+    chosen = next((s for s in sentences if _placeholders(s) <= values.keys()), sentences[-1])
+    text = gettext(language, chosen).format_map(_Blank(values))
+    if code == errors.INVALID_INPUT and params.get("field") == "image" and params.get("reason") in IMAGE_REASONS:
+        text += " " + gettext(language, IMAGE_REASONS[params["reason"]])
+    return text
 
 
-def format_when(value: datetime, language: str) -> str:
-    """A date and time as a person reads it in ``language``, on this machine's clock."""
-    # The reader's clock is the machine's: events are local, and so is whoever runs this installation.
-    local = value.astimezone()
-    return local.strftime("%d/%m/%Y à %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")
+def _placeholders(msgid: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(msgid) if name}
 
 
-class _Missing(dict):  # type: ignore[type-arg]
+class _Blank(dict):  # type: ignore[type-arg]
+    """Formatting values where an unknown fact reads as nothing rather than raising KeyError."""
+
     def __missing__(self, key: str) -> str:
         return ""

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from typing import Callable, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.audit import record
 from claims.codes import generate_code
 from claims.errors import INVALID_INPUT, NOT_FOUND, ClaimError
+from claims.images import ValidatedImage, validate_image
 from claims.keyring import generate_issuer_keys
 from claims.models import Award, BadgeClass, ClaimCode, Event, Issuer
 from claims.openbadges.urls import BadgeUrls
@@ -23,30 +23,12 @@ from claims.redemption import normalise_email
 
 Row = TypeVar("Row", Issuer, BadgeClass, Event, Award)
 
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_CODES_PER_BATCH = 100_000
 TARGETS = ("web", "telegram")
 # Codes with no window of their own: open an hour before the event, and a day after it ends for the
 # people who claim on the way home.
 OPENS_BEFORE = timedelta(hours=1)
 CLOSES_AFTER = timedelta(days=1)
-
-
-def image_mime(image: bytes) -> str:
-    """``image/png`` or ``image/svg+xml`` (the two formats Open Badges can be baked into), else invalid_input."""
-    if len(image) > MAX_IMAGE_BYTES:
-        raise ClaimError(INVALID_INPUT, field="image", reason="too_large")
-    if image.startswith(b"\x89PNG\r\n\x1a\n"):
-        try:
-            with Image.open(io.BytesIO(image)) as picture:
-                picture.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise ClaimError(INVALID_INPUT, field="image", reason="corrupt") from None
-        return "image/png"
-    head = image[:1024].lstrip().lower()
-    if head.startswith((b"<?xml", b"<svg")) and b"<svg" in image[:4096].lower():
-        return "image/svg+xml"
-    raise ClaimError(INVALID_INPUT, field="image", reason="format")
 
 
 # Dates outside these bounds are typos (0001-01-01, 9999): refused before any arithmetic can overflow.
@@ -88,21 +70,30 @@ def _url(value: str, field: str) -> str:
     return value
 
 
-def _issuer_fields(name: str, url: str, email: str, image: bytes | None) -> dict[str, object]:
-    return dict(
+def _issuer_fields(name: str, url: str, email: str, image: ValidatedImage | None) -> dict[str, object]:
+    fields: dict[str, object] = dict(
         name=_text(name, "issuer_name", 200), url=_url(url, "issuer_url"),
         email=normalise_email(email) or _text("", "issuer_email", 1),
-        image=image, image_mime=image_mime(image) if image is not None else None,
     )
+    if image is not None:
+        fields.update(image=image.data, image_mime=image.mime)
+    return fields
+
+
+def _image_details(image: ValidatedImage | None) -> dict[str, object]:
+    """For the audit entry: what making an uploaded image safe removed from it."""
+    return {"image_removed": list(image.removed)} if image is not None and image.removed else {}
 
 
 async def create_issuer(
     session: AsyncSession, *, name: str, url: str, email: str, now: datetime, image: bytes | None = None
 ) -> Issuer:
-    issuer = Issuer(id=uuid.uuid4(), created_at=now, **_issuer_fields(name, url, email, image))
+    validated = validate_image(image) if image is not None else None
+    issuer = Issuer(id=uuid.uuid4(), created_at=now, **_issuer_fields(name, url, email, validated))
     session.add(issuer)
     await session.flush()  # rows of different tables must reach the database parent first
-    record(session, now, actor="organiser", action="issuer.created", subject=str(issuer.id))
+    record(session, now, actor="organiser", action="issuer.created", subject=str(issuer.id),
+           **_image_details(validated))
     return issuer
 
 
@@ -111,12 +102,14 @@ def update_issuer(
     email: str | None = None, image: bytes | None = None,
 ) -> None:
     """Change the details given, keeping the others; the same checks as at creation."""
-    values = _issuer_fields(name or issuer.name, url or issuer.url, email or issuer.email,
-                            image if image is not None else issuer.image)
+    # The stored image was validated when it came in: only a new one is checked.
+    validated = validate_image(image) if image is not None else None
+    values = _issuer_fields(name or issuer.name, url or issuer.url, email or issuer.email, validated)
     for key, value in values.items():
         setattr(issuer, key, value)
     issuer.revision += 1  # every process's cached copy of the issuer is stale from now on
-    record(session, now, actor="organiser", action="issuer.updated", subject=str(issuer.id))
+    record(session, now, actor="organiser", action="issuer.updated", subject=str(issuer.id),
+           **_image_details(validated))
 
 
 async def set_up_issuer(
@@ -150,14 +143,16 @@ async def create_badge_class(
 ) -> BadgeClass:
     if validity_days is not None and validity_days < 1:
         raise ClaimError(INVALID_INPUT, field="validity_days")
+    validated = validate_image(image)
     badge = BadgeClass(
         id=uuid.uuid4(), issuer_id=issuer.id, name=_text(name, "name", 200),
         description=_text(description, "description", 5000), criteria=_text(criteria, "criteria", 5000),
-        image=image, image_mime=image_mime(image), validity_days=validity_days, created_at=now,
+        image=validated.data, image_mime=validated.mime, validity_days=validity_days, created_at=now,
     )
     session.add(badge)
     await session.flush()  # rows of different tables must reach the database parent first
-    record(session, now, actor="organiser", action="badge.created", subject=str(badge.id))
+    record(session, now, actor="organiser", action="badge.created", subject=str(badge.id),
+           **_image_details(validated))
     return badge
 
 

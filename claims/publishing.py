@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from claims.awards import baked_award_image, get_award
+from claims.awards import bake_award, get_award, material_for
 from claims.context import IssuingContext
 from claims.errors import NOT_FOUND, ClaimError
 from claims.keyring import issuer_keys
@@ -22,11 +22,12 @@ from claims.openbadges.compact_jws import read_unverified
 from claims.openbadges.dataintegrity import add_proof
 from claims.openbadges.keys import ED25519, RS256, load_ed25519_private_key, pick_active
 from claims.openbadges.resolvers import Resolve
-from claims.openbadges.urls import BadgeUrls, Kind, public_root_of
+from claims.openbadges.urls import AWARD_IMAGE_KINDS, BadgeUrls, Kind, public_root_of
 
 LD_JSON = "application/ld+json"
 VC_LD_JSON = "application/vc+ld+json"
 DID_JSON = "application/did+json"
+JWK_JSON = "application/jwk+json"
 
 
 class ServedDocument(NamedTuple):
@@ -98,12 +99,26 @@ async def _image(session: AsyncSession, model: type, ident: uuid.UUID, what: str
     return ServedDocument(200, row.image_mime, row.image)
 
 
-async def _ob2_key(session: AsyncSession, key_id: str, urls: BadgeUrls) -> ServedDocument:
+async def _rsa_key(session: AsyncSession, key_id: str) -> SigningKey:
     key = await session.get(SigningKey, key_id)
-    # Only RSA keys are OB 2.0 CryptographicKeys; Ed25519 ones live in the DID document.
+    # Only RSA keys are served by key URL (OB 2.0 CryptographicKey, VC-JWT JWK); Ed25519 ones live in the
+    # DID document.
     if key is None or key.algorithm != RS256:
         raise ClaimError(NOT_FOUND, what="key", id=key_id)
-    return _json(ob2.cryptographic_key(key, urls))
+    return key
+
+
+async def _baked_image(session: AsyncSession, award_id: uuid.UUID, kind: Kind, issuing: IssuingContext) -> ServedDocument:
+    award = await get_award(session, award_id)
+    material = await material_for(session, issuing, award.badge_class_id)
+    # Only the URL whose extension is the image's own type answers: a ".png" serving SVG would be saved and
+    # opened as what it is not.
+    if AWARD_IMAGE_KINDS.get(material.badge.image_mime) is not kind:
+        raise ClaimError(NOT_FOUND, what="document", id=str(award_id))
+    if award.revoked_at is not None:
+        return _json(ob2.revoked_assertion(award, issuing.urls), status=410)
+    mime, image = bake_award(award, material, issuing.urls)
+    return ServedDocument(200, mime, image)
 
 
 async def _did_document(session: AsyncSession, urls: BadgeUrls) -> ServedDocument:
@@ -128,7 +143,9 @@ async def document_for_path(
     if kind is Kind.DID_DOCUMENT:
         return await _did_document(session, urls)
     if kind is Kind.OB2_KEY:
-        return await _ob2_key(session, target.key_id, urls)
+        return _json(ob2.cryptographic_key(await _rsa_key(session, target.key_id), urls))
+    if kind is Kind.OB3_KEY:
+        return _json(ob3.public_jwk(await _rsa_key(session, target.key_id)), JWK_JSON)
     ident = target.uuid
     if kind is Kind.OB2_ASSERTION:
         return await _assertion(session, ident, urls)
@@ -152,12 +169,8 @@ async def document_for_path(
     if kind is Kind.OB3_STATUS:
         status = await status_list_document(session, ident, urls, secret_key=issuing.secret_key, now=now)
         return _json(status, VC_LD_JSON)
-    if kind is Kind.AWARD_PNG:
-        award = await get_award(session, ident)
-        if award.revoked_at is not None:
-            return _json(ob2.revoked_assertion(award, urls), status=410)
-        mime, image = await baked_award_image(session, award.id, issuing)
-        return ServedDocument(200, mime, image)
+    if kind in (Kind.AWARD_PNG, Kind.AWARD_SVG):
+        return await _baked_image(session, ident, kind, issuing)
     raise ClaimError(NOT_FOUND, what="document", id=path)  # pragma: no cover - every Kind is handled above
 
 

@@ -8,9 +8,9 @@ from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from qr.fonts import REGULAR, pdf_font, text_runs, text_width
 from qr.matrix import QUIET_ZONE, QRMatrix
 
 # A badge is printed at most ~10 cm wide on a poster: 1,200 px is 300 dpi there, and keeps a
@@ -22,7 +22,9 @@ ELLIPSIS = "\u2026"
 def new_canvas(out: BinaryIO, page_size: tuple[float, float], title: str) -> Canvas:
     """A compressed PDF canvas writing to ``out`` when saved."""
     # invariant=1 leaves out the creation date, so the same input always gives the same bytes.
-    canvas = Canvas(out, pagesize=page_size, pageCompression=1, invariant=1)
+    # The initial font is one of ours, else reportlab adds Helvetica to every PDF though nothing uses it.
+    canvas = Canvas(out, pagesize=page_size, pageCompression=1, invariant=1,
+                    initialFontName=pdf_font(REGULAR))
     canvas.setCreator("badgeclaim")
     canvas.setTitle(title)
     return canvas
@@ -50,27 +52,39 @@ def draw_qr(canvas: Canvas, matrix: QRMatrix, x: float, y: float, side: float) -
     canvas.addLiteral(f"q 0 g {module:.4f} 0 0 {-module:.4f} {x:.3f} {y + side:.3f} cm {rectangles} f Q")
 
 
-def fit_text(text: str, font: str, size: float, max_width: float, *, min_size: float) -> tuple[str, float]:
-    """Shrink ``size`` until ``text`` fits ``max_width``; past ``min_size``, cut it with an ellipsis."""
-    width = stringWidth(text, font, size)
+def fit_text(text: str, style: str, size: float, max_width: float, *, min_size: float) -> tuple[str, float]:
+    """Shrink ``size`` until ``text`` fits ``max_width``; past ``min_size``, cut it with an ellipsis.
+
+    ``style`` is one of qr.fonts.STYLES; widths are measured run by run in the fonts that draw them.
+    """
+    width = text_width(text, style, size)
     if width <= max_width:
         return text, size
     fitted = size * max_width / width
     if fitted >= min_size:
         return text, fitted
     shortened = text
-    while shortened and stringWidth(shortened + ELLIPSIS, font, min_size) > max_width:
+    while shortened and text_width(shortened + ELLIPSIS, style, min_size) > max_width:
         shortened = shortened[:-1]
     return shortened.rstrip() + ELLIPSIS, min_size
 
 
+def draw_text(canvas: Canvas, x: float, baseline: float, text: str, style: str, size: float) -> None:
+    """One line of real (selectable, searchable) text from (x, baseline), each run in a font that has it."""
+    line = canvas.beginText(x, baseline)
+    for font, piece in text_runs(text, style):
+        line.setFont(font, size)
+        line.textOut(piece)
+    canvas.drawText(line)
+
+
 def draw_centred_line(
-    canvas: Canvas, text: str, font: str, size: float, centre_x: float, baseline: float, max_width: float
+    canvas: Canvas, text: str, style: str, size: float, centre_x: float, baseline: float, max_width: float
 ) -> None:
-    """One line of real (selectable, searchable) text, centred and fitted to ``max_width``."""
-    fitted, fitted_size = fit_text(text, font, size, max_width, min_size=size * 0.6)
-    canvas.setFont(font, fitted_size)
-    canvas.drawCentredString(centre_x, baseline, fitted)
+    """One line of text in ``style``, centred and fitted to ``max_width``."""
+    fitted, fitted_size = fit_text(text, style, size, max_width, min_size=size * 0.6)
+    draw_text(canvas, centre_x - text_width(fitted, style, fitted_size) / 2, baseline, fitted, style,
+              fitted_size)
 
 
 class BadgeImageForms:

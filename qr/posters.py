@@ -9,10 +9,11 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from qr.fonts import BOLD, CODE, OBLIQUE, REGULAR
 from qr.layout import poster_page_size
 from qr.matrix import DEFAULT_ENGINE, check_symbol_options, qr_matrix
 from qr.pdf_draw import BadgeImageForms, draw_centred_line, draw_qr, new_canvas, require_line
-from qr.sheets import CODE_FONT, DEFAULT_INSTRUCTION_EN, DEFAULT_INSTRUCTION_FR
+from qr.sheets import DEFAULT_INSTRUCTION_EN, DEFAULT_INSTRUCTION_FR
 
 # Sizes below are for A4; an A3 poster scales them by the ratio of page widths.
 _A4_WIDTH = 210 * mm
@@ -97,21 +98,21 @@ def _draw_poster(
         badges.draw(poster.badge_image, centre - side / 2, top - side, side)
         top -= side + 10 * k
     top -= 26 * k
-    draw_centred_line(canvas, poster.badge_name, "Helvetica-Bold", 28 * k, centre, top, text_width)
+    draw_centred_line(canvas, poster.badge_name, BOLD, 28 * k, centre, top, text_width)
     top -= 24 * k
-    draw_centred_line(canvas, poster.event_name, "Helvetica", 17 * k, centre, top, text_width)
+    draw_centred_line(canvas, poster.event_name, REGULAR, 17 * k, centre, top, text_width)
 
     # Lines under the QR, bottom up: English instruction, French instruction, validity, code.
     lines: list[tuple[str, str, float]] = [
-        (instruction_en, "Helvetica-Oblique", 16 * k),
-        (instruction_fr, "Helvetica-Bold", 20 * k),
+        (instruction_en, OBLIQUE, 16 * k),
+        (instruction_fr, BOLD, 20 * k),
     ]
     if poster.validity_en:
-        lines.append((poster.validity_en, "Helvetica-Oblique", 12 * k))
+        lines.append((poster.validity_en, OBLIQUE, 12 * k))
     if poster.validity_fr:
-        lines.append((poster.validity_fr, "Helvetica", 13 * k))
+        lines.append((poster.validity_fr, REGULAR, 13 * k))
     if poster.code_display:
-        lines.append((poster.code_display, CODE_FONT, 22 * k))
+        lines.append((poster.code_display, CODE, 22 * k))
     baseline = margin + 4 * k
     for text, font, size in lines:
         draw_centred_line(canvas, text, font, size, centre, baseline, text_width)

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from qr.fonts import BOLD, CODE, OBLIQUE, REGULAR, text_width
 from qr.layout import Box, card_boxes, sheet_page_size
 from qr.matrix import DEFAULT_ENGINE, check_symbol_options, qr_matrix
-from qr.pdf_draw import BadgeImageForms, draw_centred_line, draw_qr, fit_text, new_canvas, require_line
+from qr.pdf_draw import (BadgeImageForms, draw_centred_line, draw_qr, draw_text, fit_text, new_canvas,
+                         require_line)
 
 DEFAULT_INSTRUCTION_FR = "Scannez pour recevoir votre badge"
 DEFAULT_INSTRUCTION_EN = "Scan to get your badge"
-CODE_FONT = "Courier-Bold"
 CUT_MARK_ARM = 3 * mm
 # Sizes below are for a 63 mm card (12 per A4 page); other card sizes scale them by this reference.
 _REFERENCE_CARD = 63 * mm
@@ -124,28 +124,25 @@ class _CardLayout:
     ) -> None:
         x, y = box.x, box.y
         image_width = 0.0 if card.badge_image is None else self.header_side + 2 * mm
-        name, name_size = fit_text(card.badge_name, "Helvetica-Bold", self.name_size,
+        name, name_size = fit_text(card.badge_name, BOLD, self.name_size,
                                    self.inner_width - image_width, min_size=self.name_size * 0.7)
-        event, event_size = fit_text(card.event_name, "Helvetica", self.event_size,
+        event, event_size = fit_text(card.event_name, REGULAR, self.event_size,
                                      self.inner_width - image_width, min_size=self.event_size * 0.7)
         # The badge and its names form one block, centred above the QR whatever the card's width.
-        text_width = max(stringWidth(name, "Helvetica-Bold", name_size),
-                         stringWidth(event, "Helvetica", event_size))
-        left = x + self.centre_x - (image_width + text_width) / 2
+        block_width = max(text_width(name, BOLD, name_size), text_width(event, REGULAR, event_size))
+        left = x + self.centre_x - (image_width + block_width) / 2
         if card.badge_image is not None:
             badges.draw(card.badge_image, left, y + self.header_bottom, self.header_side)
-        canvas.setFont("Helvetica-Bold", name_size)
-        canvas.drawString(left + image_width, y + self.name_baseline, name)
-        canvas.setFont("Helvetica", event_size)
-        canvas.drawString(left + image_width, y + self.event_baseline, event)
+        draw_text(canvas, left + image_width, y + self.name_baseline, name, BOLD, name_size)
+        draw_text(canvas, left + image_width, y + self.event_baseline, event, REGULAR, event_size)
         draw_qr(canvas, qr_matrix(card.url, error=error, engine=engine), x + self.qr_x, y + self.qr_y,
                 self.qr_side)
         centre = x + self.centre_x
-        draw_centred_line(canvas, card.code_display, CODE_FONT, self.code_size, centre,
+        draw_centred_line(canvas, card.code_display, CODE, self.code_size, centre,
                           y + self.code_baseline, self.inner_width)
-        draw_centred_line(canvas, instruction_fr, "Helvetica-Bold", self.instruction_size, centre,
+        draw_centred_line(canvas, instruction_fr, BOLD, self.instruction_size, centre,
                           y + self.fr_baseline, self.inner_width)
-        draw_centred_line(canvas, instruction_en, "Helvetica-Oblique", self.instruction_size, centre,
+        draw_centred_line(canvas, instruction_en, OBLIQUE, self.instruction_size, centre,
                           y + self.en_baseline, self.inner_width)
 
 

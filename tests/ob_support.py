@@ -7,12 +7,14 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from claims.models import Award
 from claims.awards import baked_award_image, revoke_award, sign_award
+from claims.context import IssuingContext
 from claims.openbadges.resolvers import Resolve
 from claims.publishing import database_resolver
 from claims.openbadges.verify import verify_badge
@@ -21,6 +23,7 @@ import conftest
 from conftest import PUBLIC_URL, SECRET, Database, World
 
 AUTO = "auto"
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/></svg>'
 
 
 @pytest.fixture(scope="session")
@@ -82,9 +85,10 @@ class Issuing:
     async def verify(self, data: bytes | str, *, at: datetime | None = None) -> VerificationReport:
         if isinstance(data, str):
             data = data.encode("utf-8")
+        moment = at or self.now + timedelta(minutes=5)
         async with self.db.sessionmaker() as session:
-            resolve = self.resolver(session)
-            return await verify_badge(data, resolve=resolve, now=at or self.now + timedelta(minutes=5))
+            # Our server signs its status list when asked, so it serves it as of the moment of verification.
+            return await verify_badge(data, resolve=self.resolver(session, at=moment), now=moment)
 
     def resolver(self, session: Any, *, at: datetime | None = None) -> Resolve:
         return database_resolver(session, issuing=self.context(), now=at or self.now)
@@ -102,3 +106,13 @@ async def issuing(db: Database, world: World, now: datetime) -> Issuing:
 def credential_of(award: Award) -> dict[str, Any]:
     assert award.ob3_credential is not None
     return json.loads(award.ob3_credential)
+
+
+def codes(report: VerificationReport) -> set[str]:
+    return {p.code for p in report.problems}
+
+
+def edit_json(text: str, change: Callable[[dict[str, Any]], None]) -> str:
+    document = json.loads(text)
+    change(document)
+    return json.dumps(document)

@@ -208,6 +208,27 @@ def test_png_truncated_inside_a_badge_chunk_is_refused_by_unbake(rgba_png: bytes
     assert refused.value.reason == "truncated"
 
 
+def test_baked_png_cut_just_before_iend_is_refused_by_unbake(rgba_png: bytes) -> None:
+    # Both badge chunks are intact right after IHDR; only the end of the file is missing.
+    with pytest.raises(BakeError) as refused:
+        unbake_png(bake_png(rgba_png, ob2=OB2_JSON, ob3=OB3_JSON)[:-12])
+    assert refused.value.reason == "truncated"
+
+
+def test_baked_png_with_bytes_after_iend_is_refused_by_unbake(rgba_png: bytes) -> None:
+    with pytest.raises(BakeError) as refused:
+        unbake_png(bake_png(rgba_png, ob2=OB2_JSON) + b"PK\x03\x04 appended archive")
+    assert refused.value.reason == "trailing_data"
+
+
+@pytest.mark.parametrize("operation", ["bake", "unbake"])
+def test_png_with_a_damaged_iend_crc_is_refused(rgba_png: bytes, operation: str) -> None:
+    damaged = rgba_png[:-1] + bytes([rgba_png[-1] ^ 0x01])
+    with pytest.raises(BakeError) as refused:
+        bake_png(damaged, ob2=OB2_JSON) if operation == "bake" else unbake_png(damaged)
+    assert refused.value.reason == "bad_crc"
+
+
 def test_bad_crc_on_a_badge_chunk_is_refused(rgba_png: bytes) -> None:
     baked = bytearray(bake_png(rgba_png, ob2=OB2_JSON))
     baked[60] ^= 0x20

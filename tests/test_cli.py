@@ -63,7 +63,7 @@ def test_every_command_answers_help(run):
                     ["codes", "create", "--help"], ["claim", "--help"], ["verify", "--help"], ["revoke", "--help"],
                     ["awards", "export", "--help"], ["demo", "--help"]):
         result = run(*command)
-        assert result.exit_code == 0 and "Usage:" in result.stdout, command
+        assert result.exit_code == 0 and "Utilisation :" in result.stdout, command
 
 
 def test_walkthrough_creates_codes_claims_them_and_exports(run, setup_ids, tmp_path: Path):

@@ -18,7 +18,7 @@ from pyld import jsonld
 from claims.models import Award, BadgeClass, Issuer
 from claims.openbadges import ob3
 from claims.openbadges.canonical import CanonicalizationError, canonical_nquads, require_plain_terms
-from claims.openbadges.dataintegrity import ProofError, add_proof, verify_proof
+from claims.openbadges.dataintegrity import ProofError, add_proof, read_proofs, verify_proof
 from claims.openbadges.urls import BadgeUrls
 
 CREATED = datetime(2026, 6, 12, 10, 0, 7, tzinfo=timezone.utc)
@@ -86,9 +86,10 @@ def signed(key: Ed25519PrivateKey) -> dict[str, Any]:
 
 
 def test_proof_value_equals_an_independent_pyld_computation(key, signed):
-    config = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    [proof] = signed["proof"]
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
     unsigned = {k: v for k, v in signed.items() if k != "proof"}
-    assert signed["proof"]["proofValue"] == independent_proof_value(unsigned, config, key)
+    assert proof["proofValue"] == independent_proof_value(unsigned, config, key)
 
 
 def test_proof_value_is_deterministic_for_a_fixed_key_document_and_time(key, signed):
@@ -98,8 +99,12 @@ def test_proof_value_is_deterministic_for_a_fixed_key_document_and_time(key, sig
     assert again == signed
 
 
+def test_proof_is_an_array_of_one_as_the_ob3_schema_types_it(signed):
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
+
+
 def test_proof_carries_the_data_integrity_fields(signed):
-    proof = signed["proof"]
+    [proof] = signed["proof"]
     assert proof["type"] == "DataIntegrityProof"
     assert proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof["created"] == "2026-06-12T10:00:07Z"
@@ -110,6 +115,39 @@ def test_proof_carries_the_data_integrity_fields(signed):
 
 def test_untouched_credential_verifies(key, signed):
     verify_proof(signed, key.public_key())
+
+
+def test_proof_given_as_a_single_object_verifies(key, signed):
+    # Data Integrity allows a bare object too, and other issuers write one.
+    verify_proof({**signed, "proof": signed["proof"][0]}, key.public_key())
+
+
+def test_empty_proof_array_is_refused(key, signed):
+    with pytest.raises(ProofError, match="empty"):
+        read_proofs({**signed, "proof": []})
+
+
+def test_proof_set_with_a_member_of_another_kind_is_refused(signed):
+    # Every proof must be checkable: one we cannot check is not skipped.
+    foreign = {"type": "Ed25519Signature2020", "created": "2026-06-12T10:00:07Z",
+               "verificationMethod": "did:web:badges.example.org#k", "proofPurpose": "assertionMethod",
+               "proofValue": "z111"}
+    with pytest.raises(ProofError, match="unsupported proof"):
+        read_proofs({**signed, "proof": [*signed["proof"], foreign]})
+
+
+def test_proof_set_of_two_is_read_as_two_proofs(key, signed):
+    unsigned = {k: v for k, v in signed.items() if k != "proof"}
+    later = add_proof(unsigned, key, verification_method="did:web:badges.example.org#ed25519-k1",
+                      created=CREATED + timedelta(seconds=1))
+    proofs = read_proofs({**signed, "proof": [*signed["proof"], *later["proof"]]})
+    assert [p.created for p in proofs] == [CREATED, CREATED + timedelta(seconds=1)]
+
+
+def test_a_proof_chain_is_refused(signed):
+    chained = {**signed["proof"][0], "previousProof": "urn:uuid:1"}
+    with pytest.raises(ProofError, match="chain"):
+        read_proofs({**signed, "proof": [chained]})
 
 
 def test_another_key_does_not_verify(signed):
@@ -156,10 +194,10 @@ TAMPERINGS = {
     "status removed": _drop(("credentialStatus",)),
     "type": _set(("type",), ["VerifiableCredential"]),
     "extra member": _set(("description",), "ajouté"),
-    "proof created": _set(("proof", "created"), "2026-06-12T10:00:08Z"),
-    "proof purpose": _set(("proof", "proofPurpose"), "authentication"),
-    "proof method": _set(("proof", "verificationMethod"), "did:web:badges.example.org#other"),
-    "proof value": _set(("proof", "proofValue"), "z" + "1" * 88),
+    "proof created": _set(("proof", 0, "created"), "2026-06-12T10:00:08Z"),
+    "proof purpose": _set(("proof", 0, "proofPurpose"), "authentication"),
+    "proof method": _set(("proof", 0, "verificationMethod"), "did:web:badges.example.org#other"),
+    "proof value": _set(("proof", 0, "proofValue"), "z" + "1" * 88),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,11 +14,14 @@ from claims.errors import NOT_FOUND, ClaimError
 from claims.models import Award, SigningKey
 from claims.openbadges.baking import unbake
 from claims.keyring import rotate_keys
+from claims.organising import create_badge_class
 from claims.openbadges.keys import ED25519, RS256, public_multikey
+from claims.openbadges.ob3 import STATUS_LIST_VALIDITY
+from claims.openbadges.timestamps import iso_utc
 from claims.publishing import ServedDocument, document_for_path
 from claims.openbadges.status_list import LIST_BITS, decode_status_list, is_set
 from claims.openbadges.urls import BadgeUrls
-from ob_support import PUBLIC_URL, SECRET, Issuing
+from ob_support import PUBLIC_URL, SECRET, SVG, Issuing
 
 URLS = BadgeUrls(PUBLIC_URL)
 
@@ -73,7 +77,7 @@ async def test_revoked_assertion_answers_410_with_a_revoked_body(issuing: Issuin
     assert body(served)["id"] == URLS.assertion(award_id)
     assert body(served)["revoked"] is True
     assert body(served)["revocationReason"] == "Attribué par erreur"
-    assert (await get(issuing, URLS.award_png(award_id))).status == 410
+    assert (await get(issuing, URLS.award_image(award_id, "image/png"))).status == 410
 
 
 async def test_revocation_shows_in_the_ob2_list_and_the_ob3_status_bit(issuing: Issuing):
@@ -87,8 +91,20 @@ async def test_revocation_shows_in_the_ob2_list_and_the_ob3_status_bit(issuing: 
     assert len(bits) * 8 >= 131072
     assert is_set(bits, (await issuing.load(revoked)).status_index)
     assert not is_set(bits, (await issuing.load(kept)).status_index)
-    assert status["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert isinstance(status["proof"], list) and len(status["proof"]) == 1
+    assert status["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert status["issuer"] == URLS.did
+
+
+async def test_status_list_is_valid_for_a_short_while_from_when_it_is_served(issuing: Issuing, now):
+    later = now + timedelta(hours=3)
+    async with issuing.db.sessionmaker() as session:
+        served = await document_for_path(session, URLS.status_list(issuing.world.issuer.id),
+                                         issuing=issuing.context(), now=later)
+    status = body(served)
+    assert status["validFrom"] == iso_utc(later)
+    assert status["validUntil"] == iso_utc(later + STATUS_LIST_VALIDITY)
+    assert status["proof"][0]["created"] == iso_utc(later)
 
 
 async def test_issuer_profile_names_its_keys_and_the_key_document_is_served(issuing: Issuing):
@@ -128,6 +144,32 @@ async def test_did_document_lists_active_and_retired_keys_for_assertions(issuing
     assert set(did["assertionMethod"]) >= set(multikeys)
 
 
+async def test_did_document_holds_only_multikey_methods_under_two_contexts(issuing: Issuing):
+    did = body(await get(issuing, URLS.did_document))
+    assert did["@context"] == ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+    assert did["verificationMethod"] and {m["type"] for m in did["verificationMethod"]} == {"Multikey"}
+    assert all(m["publicKeyMultibase"].startswith("z6Mk") for m in did["verificationMethod"])
+
+
+async def test_rsa_key_is_served_as_a_bare_public_jwk(issuing: Issuing):
+    async with issuing.db.sessionmaker() as session:
+        rsa = await session.scalar(select(SigningKey).where(SigningKey.algorithm == RS256))
+    assert rsa is not None
+    served = await get(issuing, URLS.public_jwk(rsa.id))
+    assert (served.status, served.content_type) == (200, "application/jwk+json")
+    jwk = body(served)
+    assert set(jwk) == {"kty", "n", "e"} and jwk["kty"] == "RSA"
+
+
+async def test_ed25519_key_has_no_jwk_url(issuing: Issuing):
+    async with issuing.db.sessionmaker() as session:
+        ed = await session.scalar(select(SigningKey).where(SigningKey.algorithm == ED25519))
+    assert ed is not None
+    with pytest.raises(ClaimError) as refused:
+        await get(issuing, URLS.public_jwk(ed.id))
+    assert refused.value.code == NOT_FOUND
+
+
 async def test_images_are_served_with_their_type(issuing: Issuing):
     served = await get(issuing, URLS.badge_image(issuing.world.badge.id))
     assert served.status == 200 and served.content_type == "image/png"
@@ -138,11 +180,39 @@ async def test_images_are_served_with_their_type(issuing: Issuing):
 
 async def test_award_png_carries_both_payloads(issuing: Issuing):
     award_id = await issuing.award()
-    served = await get(issuing, URLS.award_png(award_id))
+    served = await get(issuing, URLS.award_image(award_id, "image/png"))
     assert served.content_type == "image/png"
     baked = unbake(served.body)
     assert json.loads(baked.ob2 or "")["id"] == URLS.assertion(award_id)
     assert baked.ob3 == (await issuing.load(award_id)).ob3_credential
+
+
+async def svg_award(issuing: Issuing) -> uuid.UUID:
+    async with issuing.db.sessionmaker.begin() as session:
+        badge = await create_badge_class(session, issuing.world.issuer, name="Badge vectoriel", description="SVG.",
+                                         criteria="Venir.", image=SVG, now=issuing.now)
+    return await issuing.award(badge_id=badge.id)
+
+
+async def test_svg_award_is_served_as_svg_at_its_svg_url(issuing: Issuing):
+    award_id = await svg_award(issuing)
+    served = await get(issuing, URLS.award_image(award_id, "image/svg+xml"))
+    assert (served.status, served.content_type) == (200, "image/svg+xml")
+    assert unbake(served.body).ob3 == (await issuing.load(award_id)).ob3_credential
+
+
+async def test_svg_award_has_no_png_url(issuing: Issuing):
+    award_id = await svg_award(issuing)
+    with pytest.raises(ClaimError) as refused:
+        await get(issuing, URLS.award_image(award_id, "image/png"))
+    assert refused.value.code == NOT_FOUND
+
+
+async def test_png_award_has_no_svg_url(issuing: Issuing):
+    award_id = await issuing.award()
+    with pytest.raises(ClaimError) as refused:
+        await get(issuing, URLS.award_image(award_id, "image/svg+xml"))
+    assert refused.value.code == NOT_FOUND
 
 
 @pytest.mark.parametrize(
@@ -152,6 +222,7 @@ async def test_award_png_carries_both_payloads(issuing: Issuing):
         URLS.credential(uuid.uuid4()),
         URLS.issuer(uuid.uuid4()),
         URLS.ob2_key("rs256-0000"),
+        URLS.public_jwk("rs256-0000"),
         URLS.award_page(uuid.uuid4()),
         "https://elsewhere.example/ob2/assertions/x",
         "/nothing/here",

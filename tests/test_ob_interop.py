@@ -35,8 +35,9 @@ async def downloader(issuing: Issuing, award_id: uuid.UUID) -> Callable[[str], b
         served = {}
         for url in urls:
             try:
+                # Served as of the real clock, which openbadgeslib checks the status list's validity against.
                 document = await document_for_path(session, url, issuing=issuing.context(),
-                                                   now=issuing.now)
+                                                   now=datetime.now(timezone.utc))
             except Exception:  # an Ed25519 key id is no OB 2.0 key: simply not served
                 continue
             served[url] = document.body

@@ -22,7 +22,13 @@ from claims.openbadges.keys import (
     public_multikey,
 )
 from claims.keyring import rotate_keys
-from claims.openbadges.multibase import b58btc_decode, b58btc_encode, ed25519_from_multikey, ed25519_multikey
+from claims.openbadges.multibase import (
+    MultibaseError,
+    b58btc_decode,
+    b58btc_encode,
+    ed25519_from_multikey,
+    ed25519_multikey,
+)
 from ob_support import SECRET, Issuing
 
 
@@ -88,6 +94,22 @@ def test_base58btc_matches_known_values(data, text):
     assert b58btc_decode(text) == data
 
 
+def test_overlong_base58_value_is_refused_before_decoding():
+    # Decoding is quadratic in the length; a hostile document must not buy seconds of CPU.
+    with pytest.raises(MultibaseError, match="longer"):
+        b58btc_decode("2" * 100_000)
+
+
+def test_base58_value_with_a_trailing_blank_is_refused():
+    with pytest.raises(MultibaseError):
+        b58btc_decode("2NEpo7TZRRrLZSi2U ")
+
+
+def test_base58_value_with_a_character_outside_the_alphabet_is_refused():
+    with pytest.raises(MultibaseError):
+        b58btc_decode("2NEpo7TZRRrLZSi20")
+
+
 def test_active_key_is_the_newest_unretired_one(key_material, now):
     old, new = _rows(key_material)[0], _rows(key_material)[0]
     old.created_at, new.created_at = now, now.replace(year=now.year + 1)
@@ -123,4 +145,4 @@ async def test_awards_signed_before_rotation_still_verify(issuing: Issuing, now)
 
 
 def _method(credential: str) -> str:
-    return json.loads(credential)["proof"]["verificationMethod"]
+    return json.loads(credential)["proof"][0]["verificationMethod"]

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from claims.openbadges.urls import BadgeUrls, Kind, Target, did_web_document_url
+from claims.openbadges.urls import BadgeUrls, Kind, Target, did_web_base_url, did_web_document_url
 
 ID = uuid.UUID("6f1c2a9e-3b7d-4c1e-9a55-0d8e2f4b7c10")
 
@@ -40,14 +40,16 @@ def test_every_url_names_its_kind_and_id():
         Kind.OB3_CREDENTIAL: urls.credential(ID),
         Kind.OB3_STATUS: urls.status_list(ID),
         Kind.AWARD_PAGE: urls.award_page(ID),
-        Kind.AWARD_PNG: urls.award_png(ID),
+        Kind.AWARD_PNG: urls.award_image(ID, "image/png"),
+        Kind.AWARD_SVG: urls.award_image(ID, "image/svg+xml"),
     }
-    assert set(built) | {Kind.OB2_KEY, Kind.DID_DOCUMENT} == set(Kind)
+    assert set(built) | {Kind.OB2_KEY, Kind.OB3_KEY, Kind.DID_DOCUMENT} == set(Kind)
     for kind, url in built.items():
         assert url.startswith("https://ex.org/badges/")
         assert urls.parse(url) == Target(kind, ID)
         assert urls.parse(url.removeprefix("https://ex.org")) == Target(kind, ID)
     assert urls.parse(urls.ob2_key("rs256-0a1b")) == Target(Kind.OB2_KEY, "rs256-0a1b")
+    assert urls.parse(urls.public_jwk("rs256-0a1b")) == Target(Kind.OB3_KEY, "rs256-0a1b")
     assert urls.parse(urls.did_document) == Target(Kind.DID_DOCUMENT, None)
 
 
@@ -55,9 +57,24 @@ def test_documented_paths():
     urls = BadgeUrls("https://ex.org")
     assert urls.assertion(ID) == f"https://ex.org/ob2/assertions/{ID}"
     assert urls.credential(ID) == f"https://ex.org/ob3/credentials/{ID}"
-    assert urls.award_png(ID) == f"https://ex.org/awards/{ID}/badge.png"
+    assert urls.award_image(ID, "image/png") == f"https://ex.org/awards/{ID}/badge.png"
+    assert urls.award_image(ID, "image/svg+xml") == f"https://ex.org/awards/{ID}/badge.svg"
     assert urls.status_list(ID) == f"https://ex.org/ob3/status/{ID}"
     assert urls.ob2_key("rs256-0a1b") == "https://ex.org/ob2/keys/rs256-0a1b"
+    assert urls.public_jwk("rs256-0a1b") == "https://ex.org/ob3/keys/rs256-0a1b"
+
+
+def test_baked_image_url_of_another_image_type_is_refused():
+    with pytest.raises(ValueError):
+        BadgeUrls("https://ex.org").award_image(ID, "image/gif")
+
+
+@pytest.mark.parametrize(
+    ("did", "base"),
+    [("did:web:ex.org", "https://ex.org/"), ("did:web:ex.org%3A8443:canope:badges", "https://ex.org:8443/canope/badges/")],
+)
+def test_did_web_base_url_is_the_host_and_path_the_did_stands_for(did, base):
+    assert did_web_base_url(did) == base
 
 
 def test_fragment_and_https_form_of_an_http_public_url_are_ours():

@@ -52,6 +52,14 @@ def test_unknown_keys_in_the_toml_file_are_refused(tmp_path: Path):
 
 def test_generated_secret_key_is_kept_and_private(tmp_path: Path):
     first = Settings(data_dir=tmp_path).with_secret_key(create=True)
-    second = Settings(data_dir=tmp_path).with_secret_key()
+    second = Settings(data_dir=tmp_path).with_secret_key(create=True)
     assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_without_create_a_missing_secret_key_means_not_initialised_and_nothing_is_written(tmp_path):
+    from badgeclaim.settings import NotInitialised
+
+    with pytest.raises(NotInitialised):
+        Settings(data_dir=tmp_path / "data").with_secret_key()
+    assert not (tmp_path / "data").exists()

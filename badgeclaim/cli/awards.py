@@ -10,10 +10,14 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.codes import write_atomically
-from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, text, utcnow
-from badgeclaim.database import create_engine, create_sessionmaker
+from badgeclaim.cli.language import translate
+from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, utcnow
+from badgeclaim.cli.verify_text import render_report
+from badgeclaim.database import NOT_INITIALISED, DatabaseProblem, create_engine, create_sessionmaker
+from badgeclaim.settings import NotInitialised
 from claims.awards import Revocation, bake_award, material_for, revoke_award
 from claims.context import IssuingContext
+from claims.i18n import N_, format_when
 from claims.models import Award, Event
 from claims.openbadges.resolvers import http_resolver
 from claims.openbadges.urls import BadgeUrls
@@ -55,8 +59,9 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
                 mime, data = bake_award(result.award, material, issuing.urls)
                 wanted = ".svg" if mime == "image/svg+xml" else ".png"
                 if out.suffix.lower() != wanted:
-                    raise CliError(text("wrong_suffix", cli_ctx.language, wanted))
-                write_atomically(out, data, cli_ctx.language)
+                    raise CliError(N_("this badge's image is a {suffix} file: give --out with that extension "
+                                      "(nothing was awarded)"), suffix=wanted)
+                write_atomically(out, data)
             return str(result.award.id)
 
     click.echo(run_with_db(cli_ctx, work))
@@ -71,20 +76,31 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
     Badges of this installation are checked against its database; others over HTTP.
     Exit status 0 only when the badge is valid, not revoked and not expired.
     """
-    data = file.read_bytes()
-    settings = cli_ctx.settings.with_secret_key()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CliError(N_("cannot read the file {path} ({reason})"), path=file, reason=exc.strerror or exc) from None
+    settings = cli_ctx.settings
+    now = utcnow()
 
     async def main() -> bool:
-        engine = create_engine(settings.effective_database_url, must_exist=True)
-        now = utcnow()
         try:
-            async with create_sessionmaker(engine)() as session:
-                issuing = IssuingContext(settings.public_url, settings.secret_key)
-                resolve = database_resolver(session, issuing=issuing, now=now, fallback=http_resolver)
-                report = await verify_badge(data, resolve=resolve, now=now)
-        finally:
-            await engine.dispose()
-        click.echo(report.render(settings.language))
+            settings_with_key = settings.with_secret_key()
+            engine = create_engine(settings.effective_database_url, must_exist=True)
+        except (NotInitialised, DatabaseProblem) as exc:
+            if isinstance(exc, DatabaseProblem) and exc.reason != NOT_INITIALISED:
+                raise
+            # No installation here: anyone may check anyone's badge, over HTTP alone.
+            report = await verify_badge(data, resolve=http_resolver, now=now)
+        else:
+            try:
+                async with create_sessionmaker(engine)() as session:
+                    issuing = IssuingContext(settings.public_url, settings_with_key.secret_key)
+                    resolve = database_resolver(session, issuing=issuing, now=now, fallback=http_resolver)
+                    report = await verify_badge(data, resolve=resolve, now=now)
+            finally:
+                await engine.dispose()
+        click.echo(render_report(report, settings.language, settings.timezone))
         return report.ok
 
     sys.exit(0 if asyncio.run(main()) else 1)
@@ -107,8 +123,9 @@ def revoke(cli_ctx: CliContext, award_id: str, reason: str | None) -> None:
         # Exit 0: the award is revoked, as asked; what verifiers were told stays as it was.
         revoked_at = done.award.revoked_at
         assert revoked_at is not None
-        click.echo(text("already_revoked", cli_ctx.language, done.award.id, revoked_at.isoformat(timespec="minutes"),
-                        done.award.revocation_reason or "-"), err=True)
+        click.echo(translate(cli_ctx.language, N_("{award_id} was already revoked on {date}; reason kept: {reason}"),
+                             award_id=done.award.id, date=format_when(revoked_at, cli_ctx.language, cli_ctx.timezone),
+                             reason=done.award.revocation_reason or "-"), err=True)
     click.echo(str(done.award.id))
 
 
@@ -131,4 +148,4 @@ def awards_export(cli_ctx: CliContext, event_id: str, csv_path: Path) -> None:
             event = await get_by_id(session, Event, event_id, "event")
             return await awards_csv(session, event, urls)
 
-    write_atomically(csv_path, run_with_db(cli_ctx, work), cli_ctx.language)
+    write_atomically(csv_path, run_with_db(cli_ctx, work))

@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, text, utcnow
+from badgeclaim.cli.language import translate
+from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
 from claims.codes import claim_link, format_code
-from claims.messages import format_when
+from claims.i18n import N_, format_wall_time, zone_label
 from claims.models import BadgeClass, Event
 from claims.organising import claim_window, create_codes, get_by_id
 from qr.posters import Poster, render_posters
@@ -23,7 +24,7 @@ from qr.sheets import Card, render_sheet
 pass_cli = click.make_pass_decorator(CliContext)
 
 
-def write_atomically(path: Path, data: bytes, language: str = "fr") -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write next to the target, then rename: a failed run never leaves half a PDF behind. A folder that
     does not exist or cannot be written is a CliError, worded for the person."""
     partial = path.with_name(path.name + ".partial")
@@ -32,7 +33,7 @@ def write_atomically(path: Path, data: bytes, language: str = "fr") -> None:
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise CliError(text("cannot_write", language, path, exc.strerror or exc)) from None
+        raise CliError(N_("cannot write the file {path} ({reason})"), path=path, reason=exc.strerror or exc) from None
 
 
 def claim_links(cli_ctx: CliContext, codes: list[str], target: str) -> list[str]:
@@ -46,19 +47,22 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
                target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
     image = badge.image if badge.image_mime == "image/png" else None
     links = claim_links(cli_ctx, codes, target)
+    # Printed matter speaks both languages at once, French first, whatever the organiser's setting.
+    instructions = {f"instruction_{lang}": translate(lang, N_("Scan to get your badge")) for lang in ("fr", "en")}
     out = io.BytesIO()
     if multi:
         poster = Poster(
             url=links[0], badge_name=badge.name, event_name=event.name, code_display=format_code(codes[0]),
-            validity_fr=f"Valable du {format_when(valid[0], 'fr')} au {format_when(valid[1], 'fr')}",
-            validity_en=f"Valid from {format_when(valid[0], 'en')} to {format_when(valid[1], 'en')}",
+            validity_fr=validity_line("fr", valid, event.timezone),
+            validity_en=validity_line("en", valid, event.timezone),
             badge_image=image,
         )
-        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4")
+        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4", **instructions)
         return out.getvalue()
     cards = [Card(url=link, code_display=format_code(code), badge_name=badge.name, event_name=event.name,
                   badge_image=image) for link, code in zip(links, codes)]
-    with click.progressbar(length=len(cards), label="PDF", file=sys.stderr) as bar:
+    label = translate(cli_ctx.language, N_("Laying out the cards"))
+    with click.progressbar(length=len(cards), label=label, file=sys.stderr) as bar:
         done = 0
 
         def advance(total: int) -> None:
@@ -67,10 +71,17 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
             done = total
 
         try:
-            render_sheet(cards, out, page_size=page_size, per_page=per_page, progress=advance)
+            render_sheet(cards, out, page_size=page_size, per_page=per_page, progress=advance, **instructions)
         except ValueError as exc:  # e.g. a --per-page that makes no full grid of legible cards
-            raise CliError(str(exc)) from None
+            raise CliError(N_("cannot lay out the cards: {reason}"), reason=exc) from None
     return out.getvalue()
+
+
+def validity_line(language: str, valid: tuple[datetime, datetime], timezone: str) -> str:
+    """The poster's "valid from … to …", both ends in the event's zone, named once."""
+    return translate(language, N_("Valid from {start} to {end} ({zone})"),
+                     start=format_wall_time(valid[0], language, timezone),
+                     end=format_wall_time(valid[1], language, timezone), zone=zone_label(language, timezone))
 
 
 def render_csv(cli_ctx: CliContext, codes: list[str], target: str) -> bytes:
@@ -112,7 +123,8 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
     """Create claim codes; prints one code per line (grouped, as printed)."""
     page_size = page_size.upper()
     if page_size == "A3" and max_claims is None:
-        raise click.BadParameter("A3 is for posters (--max-claims)", param_hint="--page-size")
+        raise click.BadParameter(translate(cli_ctx.language, N_("A3 is for posters (--max-claims)")),
+                                 param_hint="--page-size")
 
     if target == "telegram":  # fail before anything is written, not after
         claim_links(cli_ctx, [""], target)
@@ -124,20 +136,21 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
         async with sessions.begin() as session:
             event = await get_by_id(session, Event, event_id, "event")
             badge = await get_by_id(session, BadgeClass, badge_id, "badge")
-            with click.progressbar(length=count or 1, label="codes", file=sys.stderr) as bar:
+            label = translate(cli_ctx.language, N_("Making the codes"))
+            with click.progressbar(length=count or 1, label=label, file=sys.stderr) as bar:
                 made = await create_codes(
                     session, event, badge, count=count, max_claims=max_claims, valid_from=valid_from,
                     valid_until=valid_until, target=target, display_only=display_only, now=utcnow(),
                     progress=bar.update,
                 )
             if csv_path is not None:
-                write_atomically(csv_path, render_csv(cli_ctx, made, target), cli_ctx.language)
+                write_atomically(csv_path, render_csv(cli_ctx, made, target))
                 written.append(csv_path)
             if pdf is not None:
                 pdf_data = render_pdf(cli_ctx, event, badge, made, multi=max_claims is not None, target=target,
                                       page_size=page_size, per_page=per_page,
                                       valid=claim_window(event, valid_from, valid_until))
-                write_atomically(pdf, pdf_data, cli_ctx.language)
+                write_atomically(pdf, pdf_data)
                 written.append(pdf)
             return made
 

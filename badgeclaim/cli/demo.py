@@ -16,16 +16,19 @@ import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
-from badgeclaim.cli.root import CliContext, CliError, cli, text, utcnow
-from badgeclaim.cli.serve import HOST_HELP, run_server
+from badgeclaim.cli.language import translate
+from badgeclaim.cli.root import CliContext, CliError, cli, utcnow
+from badgeclaim.cli.serve import HOST_HELP, PORT_HELP, run_server
 from badgeclaim.cli.setup import initialise
 from badgeclaim.database import create_engine, create_sessionmaker
 from badgeclaim.settings import Settings
 from claims.codes import claim_link, format_code
 from claims.context import IssuingContext
 from claims.awards import baked_award_image
+from claims.i18n import N_
 from claims.organising import claim_window, create_badge_class, create_codes, create_event
 from claims.redemption import Recipient, redeem_code
+from qr.fonts import BOLD, font_file
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -41,7 +44,7 @@ class DemoRun:
 
 
 def demo_badge_image(size: int = 400) -> bytes:
-    """A round badge drawn with Pillow, so the demo needs no files of its own."""
+    """A round badge drawn with Pillow and the printed cards' font, so the demo needs no files of its own."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     centre = size / 2
@@ -49,12 +52,19 @@ def demo_badge_image(size: int = 400) -> bytes:
         t = step / centre
         colour = (int(20 + 20 * t), int(150 - 60 * t), int(160 + 60 * t), 255)
         draw.ellipse([centre - step, centre - step, centre + step, centre + step], fill=colour)
-    points = [(centre + 0.62 * centre * math.cos(math.radians(-90 + 72 * i * 2)),
-               centre + 0.62 * centre * math.sin(math.radians(-90 + 72 * i * 2))) for i in range(5)]
-    draw.polygon(points, fill=(255, 215, 64, 255))
-    font = ImageFont.load_default(size=size // 10)
-    # "BADGE" reads the same in French and English, and Pillow's built-in font has no accented capitals.
-    draw.text((centre, size * 0.86), "BADGE", fill="white", font=font, anchor="mm")
+    star = [(centre + radius * math.cos(math.radians(-90 + 36 * i)),
+             centre * 0.8 + radius * math.sin(math.radians(-90 + 36 * i)))
+            for i, radius in enumerate([0.48 * centre, 0.19 * centre] * 5)]
+    draw.polygon(star, fill=(255, 215, 64, 255))
+    # Two French lines on the lower rim, each shrunk until it fits the disc at its height.
+    for text, top, height in (("Explorateur", 0.66, 0.11), ("Journée Open Badges", 0.80, 0.065)):
+        room = 2 * math.sqrt(centre ** 2 - (size * (top + height) - centre) ** 2) * 0.86
+        font_size = int(size * height)
+        font = ImageFont.truetype(font_file(BOLD), font_size)
+        while font.getlength(text) > room and font_size > 6:
+            font_size -= 1
+            font = ImageFont.truetype(font_file(BOLD), font_size)
+        draw.text((centre, size * (top + height / 2)), text, fill="white", font=font, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -71,11 +81,12 @@ def prepare_demo_folder(data_dir: Path, language: str) -> None:
     Anything else (an organiser's real data folder, files a person put there) is never touched.
     """
     if data_dir.exists() and not data_dir.is_dir():
-        raise CliError(text("demo_not_a_folder", language, data_dir))
+        raise CliError(N_("{path} is a file, not a folder: choose another --data-dir"), path=data_dir)
     if data_dir.is_dir() and any(data_dir.iterdir()):
         if not (data_dir / DEMO_MARKER).is_file():
-            raise CliError(text("demo_foreign_folder", language, data_dir))
-        click.echo(text("demo_replacing", language, data_dir), err=True)
+            raise CliError(N_("{path} was not made by `badgeclaim demo` and is not empty: nothing was touched; "
+                              "choose another --data-dir"), path=data_dir)
+        click.echo(translate(language, N_("Replacing the previous demo in {path}"), path=data_dir), err=True)
         # Only what a demo writes goes: a file a person added to the folder since stays.
         for path in data_dir.iterdir():
             if path.is_file() and (path.name in DEMO_FILES or path.name.startswith("badgeclaim.sqlite3")):
@@ -84,7 +95,7 @@ def prepare_demo_folder(data_dir: Path, language: str) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         (data_dir / DEMO_MARKER).write_text("made by `badgeclaim demo`; the next demo run may replace this folder\n")
     except OSError as exc:
-        raise CliError(text("cannot_write", language, data_dir, exc.strerror or exc)) from None
+        raise CliError(N_("cannot write the file {path} ({reason})"), path=data_dir, reason=exc.strerror or exc) from None
 
 
 def lan_address() -> str:
@@ -113,10 +124,10 @@ def demo_public_url(settings: Settings) -> str:
 @click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
               help="Serve the demo once it is built, or only build it (for scripts and tests).")
 @click.option("--host", help=HOST_HELP)
-@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default BADGECLAIM_PORT, 8080).")
+@click.option("--port", type=click.IntRange(1, 65535), help=PORT_HELP)
 @pass_cli
 def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None, port: int | None) -> None:
-    """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, and one claimed badge; then serve.
+    """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, and one claimed badge; then serve it.
 
     Everything goes into a fresh --data-dir (its earlier demo database is replaced): the database,
     cards.pdf, poster.pdf, codes.csv and the baked badge demo-badge.png. Prints what it made and where,
@@ -134,7 +145,7 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
     settings = replace(settings, public_url=demo_public_url(settings)).with_secret_key(create=True)
     demo_ctx = CliContext(settings)
     now = utcnow()
-    click.echo(f"Données de démo dans {data_dir}" if lang == "fr" else f"Demo data in {data_dir}", err=True)
+    click.echo(translate(lang, N_("Demo data in {path}"), path=data_dir), err=True)
 
     issuer = asyncio.run(initialise(
         demo_ctx, name="Atelier Canopé (démo)", url="https://www.reseau-canope.fr",
@@ -179,36 +190,31 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
     made = asyncio.run(build())
     for name, data in made.files.items():
         write_atomically(data_dir / name, data)
-    fr = lang == "fr"
     badge_png = data_dir / "demo-badge.png"
-    lines = [
-        ("Émetteur" if fr else "Issuer", str(issuer.id)),
-        ("Badge", made.badge_id),
-        ("Événement" if fr else "Event", made.event_id),
-        ("Codes à usage unique" if fr else "Single-use codes", f"{len(made.cards)} → {data_dir / 'cards.pdf'}"),
-        ("Code affiche (500 pers.)" if fr else "Poster code (500 people)",
-         f"{format_code(made.poster)} → {data_dir / 'poster.pdf'}"),
-        ("Badge délivré à Camille" if fr else "Award given to Camille", made.award_id),
-        ("Image du badge (signée)" if fr else "Baked badge image", str(badge_png)),
-        ("Vérifiez-la" if fr else "Verify it", f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim verify {badge_png}"),
-        ("Réclamez un badge" if fr else "Claim a badge",
-         f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim claim {format_code(made.cards[1])} --email vous@example.org"),
-        ("Lien imprimé sur une carte" if fr else "Link printed on a card",
-         claim_link(made.cards[2], public_url=settings.public_url)),
+    rows = [
+        (N_("Issuer"), str(issuer.id)),
+        (N_("Badge"), made.badge_id),
+        (N_("Event"), made.event_id),
+        (N_("Single-use codes"), f"{len(made.cards)} → {data_dir / 'cards.pdf'}"),
+        (N_("Poster code (500 people)"), f"{format_code(made.poster)} → {data_dir / 'poster.pdf'}"),
+        (N_("Award given to Camille"), made.award_id),
+        (N_("Baked badge image"), str(badge_png)),
+        (N_("Verify it"), f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim verify {badge_png}"),
+        (N_("Claim a badge"),
+         f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim claim {format_code(made.cards[1])} --email "
+         + translate(lang, N_("you@example.org"))),
+        (N_("Link printed on a card"), claim_link(made.cards[2], public_url=settings.public_url)),
     ]
-    width = max(len(k) for k, _ in lines)
-    for key, value in lines:
-        click.echo(f"{key.ljust(width)}  {value}")
-    click.echo(
-        f"\nPour utiliser ces données : export BADGECLAIM_DATA_DIR={data_dir}" if fr
-        else f"\nTo use this data: export BADGECLAIM_DATA_DIR={data_dir}"
-    )
+    lines = [(translate(lang, label), value) for label, value in rows]
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        click.echo(f"{label.ljust(width)}  {value}")
+    click.echo("\n" + translate(lang, N_("To use this data: export BADGECLAIM_DATA_DIR={path}"), path=data_dir))
     phone_url = claim_link(made.cards[3], public_url=settings.public_url)
-    click.echo(f"\nRéclamez ce badge avec un téléphone : {phone_url}" if fr
-               else f"\nClaim this badge with a phone: {phone_url}")
+    click.echo("\n" + translate(lang, N_("Claim this badge with a phone: {url}"), url=phone_url))
     segno.make(phone_url, error="m").terminal(out=sys.stdout, compact=True)
     if settings.host in ("127.0.0.1", "localhost", "::1"):
-        click.echo("Pour un téléphone du même réseau Wi-Fi : badgeclaim demo --host 0.0.0.0" if fr
-                   else "For a phone on the same Wi-Fi network: badgeclaim demo --host 0.0.0.0")
+        click.echo(translate(lang, N_("For a phone on the same Wi-Fi network: {command}"),
+                             command="badgeclaim demo --host 0.0.0.0"))
     if then_serve:
         sys.exit(run_server(settings))

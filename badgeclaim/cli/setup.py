@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, text, utcnow
+from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
 from badgeclaim.database import create_engine, create_sessionmaker, migrate
+from claims.i18n import N_
 from claims.organising import create_badge_class, create_event, get_issuer, set_up_issuer
 
 pass_cli = click.make_pass_decorator(CliContext)
@@ -20,7 +21,7 @@ def read_file(cli_ctx: CliContext, path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CliError(text("cannot_read", cli_ctx.language, path, exc.strerror or exc)) from None
+        raise CliError(N_("cannot read the file {path} ({reason})"), path=path, reason=exc.strerror or exc) from None
 
 
 async def initialise(

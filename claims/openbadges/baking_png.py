@@ -14,6 +14,7 @@ from claims.openbadges.baking_types import (
     MAX_PAYLOAD_BYTES,
     NOT_PNG,
     TOO_LARGE,
+    TRAILING_DATA,
     TRUNCATED,
     BakedPayloads,
     BakeError,
@@ -35,6 +36,8 @@ _IHDR_LENGTH = 13
 # empty translated keyword, each NUL-terminated -- what both baking specifications prescribe.
 _ITXT_UNCOMPRESSED_PREFIX = b"\x00\x00\x00\x00"
 _KIND_PREFIX_LENGTH = len(OB3_KEYWORD) + 1
+# PNG spec: IEND has no data, so every PNG ends with these 12 bytes (length 0, type, CRC of "IEND").
+_IEND_CHUNK = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 Chunk = tuple[bytes, int, int]  # (chunk type, offset of its length field, offset just past its CRC)
 
@@ -72,6 +75,9 @@ def bake_png(
         if replaced and chunk_type in _TEXT_CHUNK_TYPES and _badge_keyword(view, start, end) in replaced:
             pieces.append(view[run_start:start])
             run_start = end
+    if view[end - 12 : end] != _IEND_CHUNK:
+        # What bake writes, unbake must read back, and unbake wants the exact IEND chunk last.
+        raise _missing_iend(view[:end])
     pieces.append(view[run_start:end])
     return b"".join(pieces)
 
@@ -81,9 +87,12 @@ def unbake_png(data: bytes | bytearray | memoryview, *, max_bytes: int = MAX_IMA
 
     The first chunk of each keyword wins: the specifications allow one, our baker writes one, and reading
     on to look for a second would give up the early stop that keeps this fast on large images. The chunks
-    read are CRC-checked; the image data is never read.
+    read are CRC-checked; the image data is never read. The file must end with IEND: a badge cut short
+    in transfer is not a badge, and the last 12 bytes tell so without walking the chunks in between.
     """
     view = _open_png(data, max_bytes)
+    if view[-12:] != _IEND_CHUNK:
+        raise _missing_iend(view)
     found: dict[bytes, str] = {}
     for chunk_type, start, end in _walk_chunks(view):
         if chunk_type not in _TEXT_CHUNK_TYPES:
@@ -139,6 +148,16 @@ def _open_png(data: bytes | bytearray | memoryview, max_bytes: int) -> memoryvie
         raise BakeError(BAD_CHUNK, "a PNG must start with a 13-byte IHDR chunk")
     _check_crc(view, 8, 8 + 12 + _IHDR_LENGTH)
     return view
+
+
+def _missing_iend(view: memoryview) -> BakeError:
+    """Why a PNG does not end with the IEND chunk: a damaged IEND, bytes after it, or a cut file."""
+    if view[-12:-4] == _IEND_CHUNK[:8]:
+        return BakeError(BAD_CRC, "CRC mismatch in the IEND chunk")
+    # Only on refusal, so the search costs nothing to a valid badge.
+    if bytes(view).rfind(_IEND_CHUNK) >= 0:
+        return BakeError(TRAILING_DATA, "bytes follow the PNG's IEND chunk")
+    return BakeError(TRUNCATED, "the PNG does not end with its IEND chunk")
 
 
 def _walk_chunks(view: memoryview) -> Iterator[Chunk]:

@@ -1,10 +1,10 @@
-"""Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite (W3C vc-di-eddsa §3.3): adding one, checking one."""
+"""Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite (W3C vc-di-eddsa §3.3): adding one, checking each."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,9 +26,13 @@ class ProofError(ValueError):
 
 @dataclass(frozen=True)
 class Proof:
+    """One embedded proof, checked for shape: its claims, the configuration it signed, its signature."""
+
     verification_method: str
     created: datetime
     proof_purpose: str
+    config: Mapping[str, Any] = field(repr=False, compare=False)  # every member but proofValue
+    value: Any = field(repr=False, compare=False)  # proofValue, decoded only when verifying
 
 
 def hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any]) -> bytes:
@@ -50,7 +54,11 @@ def add_proof(
     created: datetime,
     proof_purpose: str = ASSERTION_METHOD,
 ) -> dict[str, Any]:
-    """A copy of ``document`` carrying an embedded eddsa-rdfc-2022 proof."""
+    """A copy of ``document`` carrying an embedded eddsa-rdfc-2022 proof, as an array of one.
+
+    An array because the 1EdTech OB 3.0 JSON Schema types ``proof`` as one; Data Integrity reads an
+    array as a proof set, and a set of one is the same proof.
+    """
     if "proof" in document:
         raise ProofError("document already carries a proof")
     config = {
@@ -61,14 +69,12 @@ def add_proof(
         "proofPurpose": proof_purpose,
     }
     signature = private_key.sign(hash_data(document, config))
-    return {**document, "proof": {**config, "proofValue": multibase_b58(signature)}}
+    return {**document, "proof": [{**config, "proofValue": multibase_b58(signature)}]}
 
 
-def read_proof(document: Mapping[str, Any]) -> Proof:
-    """The proof's claims, checked for shape but not yet for signature."""
-    proof = document.get("proof")
+def _shape(proof: Any) -> Proof:
     if not isinstance(proof, dict):
-        raise ProofError("no single embedded proof")
+        raise ProofError("a proof is not a JSON object")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError(f"unsupported proof {proof.get('type')!r}/{proof.get('cryptosuite')!r}")
     method, purpose = proof.get("verificationMethod"), proof.get("proofPurpose")
@@ -76,30 +82,65 @@ def read_proof(document: Mapping[str, Any]) -> Proof:
         raise ProofError("proof lacks verificationMethod or proofPurpose")
     if "@context" in proof:
         raise ProofError("a proof with its own @context is not supported")
+    # A proof chain signs the document with the earlier proofs in it; we only check proof sets.
+    if "previousProof" in proof:
+        raise ProofError("proof chains (previousProof) are not supported")
     try:
         created = parse_iso_utc(proof.get("created"))
     except ValueError as exc:
         raise ProofError(f"proof created: {exc}") from None
-    return Proof(verification_method=method, created=created, proof_purpose=purpose)
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    return Proof(method, created, purpose, config, proof.get("proofValue"))
 
 
-def verify_proof(document: Mapping[str, Any], public_key: Ed25519PublicKey) -> Proof:
-    """Check the embedded proof over the whole document; raises ProofError on any mismatch."""
-    claims = read_proof(document)
-    proof = document["proof"]
+def read_proofs(document: Mapping[str, Any]) -> list[Proof]:
+    """Every embedded proof (an object, or an array of them), checked for shape but not yet for signature.
+
+    The document is only as trustworthy as its weakest proof, so each one must be a proof we can check:
+    an empty array, a member that is not an eddsa-rdfc-2022 DataIntegrityProof, or a proof chain is
+    refused, never skipped.
+    """
+    raw = document.get("proof")
+    if isinstance(raw, list):
+        if not raw:
+            raise ProofError("the proof array is empty")
+        return [_shape(proof) for proof in raw]
+    if raw is None:
+        raise ProofError("no embedded proof")
+    return [_shape(raw)]
+
+
+def read_proof(document: Mapping[str, Any]) -> Proof:
+    """The document's one proof (an object, or an array of one); several are refused here."""
+    proofs = read_proofs(document)
+    if len(proofs) != 1:
+        raise ProofError(f"expected one proof, found {len(proofs)}")
+    return proofs[0]
+
+
+def check_proof(document: Mapping[str, Any], proof: Proof, public_key: Ed25519PublicKey) -> None:
+    """Check one of the document's proofs over the whole document; raises ProofError on any mismatch.
+
+    Each proof of a set signs the document without any proof (vc-data-integrity, proof sets).
+    """
     try:
-        signature = from_multibase_b58(proof.get("proofValue"))
+        signature = from_multibase_b58(proof.value)
     except MultibaseError as exc:
         raise ProofError(f"proofValue: {exc}") from None
     if len(signature) != 64:
         raise ProofError("proofValue is not an Ed25519 signature")
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
     try:
-        digest = hash_data(document, config)
+        digest = hash_data(document, proof.config)
     except CanonicalizationError as exc:
         raise ProofError(f"cannot canonicalise: {exc}") from None
     try:
         public_key.verify(signature, digest)
     except InvalidSignature:
         raise ProofError("the proof does not match the document") from None
-    return claims
+
+
+def verify_proof(document: Mapping[str, Any], public_key: Ed25519PublicKey) -> Proof:
+    """Check the document's one embedded proof; raises ProofError on any mismatch."""
+    proof = read_proof(document)
+    check_proof(document, proof, public_key)
+    return proof

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_INDEX = {ch: i for i, ch in enumerate(_ALPHABET)}
+import base58
+
 # multicodec ed25519-pub (0xed) as an unsigned varint: 0xed 0x01.
 _ED25519_PUB_PREFIX = b"\xed\x01"
+# Base58 decoding is quadratic in the length, and values come from documents anyone can send; ours are
+# 48 (Multikey) and 88 (Ed25519 signature) characters.
+MAX_B58_CHARS = 128
 
 
 class MultibaseError(ValueError):
@@ -13,26 +16,19 @@ class MultibaseError(ValueError):
 
 
 def b58btc_encode(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = []
-    while number:
-        number, rest = divmod(number, 58)
-        out.append(_ALPHABET[rest])
-    # Leading zero bytes carry no magnitude, so base58 spells each of them as a leading "1".
-    zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(out))
+    return base58.b58encode(data).decode("ascii")
 
 
 def b58btc_decode(text: str) -> bytes:
-    number = 0
-    for ch in text:
-        try:
-            number = number * 58 + _INDEX[ch]
-        except KeyError:
-            raise MultibaseError(f"not base58btc: {ch!r}") from None
-    zeros = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * zeros + body
+    if len(text) > MAX_B58_CHARS:
+        raise MultibaseError(f"base58btc value longer than {MAX_B58_CHARS} characters")
+    # The library forgives trailing blanks; a value we check signatures against has one spelling only.
+    if text != text.rstrip():
+        raise MultibaseError("not base58btc: trailing blank")
+    try:
+        return base58.b58decode(text)
+    except ValueError as exc:  # an invalid or non-ASCII character
+        raise MultibaseError(f"not base58btc: {exc}") from None
 
 
 def multibase_b58(data: bytes) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
@@ -22,12 +22,13 @@ from claims.openbadges.urls import BadgeUrls
 CONTEXT = [VC_V2, OB_V3P0]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 STATUS_ENTRY = "BitstringStatusListEntry"
+# How long a signed status list stays good. It is signed afresh each time it is served, so this only bounds how
+# long an old copy (cached, or replayed by someone who wants a revoked badge back) is believed.
+STATUS_LIST_VALIDITY = timedelta(minutes=10)
 REVOCATION = "revocation"
-DID_CONTEXT = [
-    "https://www.w3.org/ns/did/v1",
-    "https://w3id.org/security/multikey/v1",
-    "https://w3id.org/security/suites/jws-2020/v1",
-]
+# The two contexts mainstream verifiers bundle offline; a key type needing another context (jws-2020) makes
+# strict ones refuse the whole document, so RSA keys are published elsewhere (see ``public_jwk``).
+DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 Document = dict[str, Any]
 
@@ -108,7 +109,11 @@ def credential(award: AwardFacts, badge: BadgeFacts, issuer: IssuerFacts, urls: 
 def status_list_credential(
     issuer_id: uuid.UUID, revoked_indices: Iterable[int], urls: BadgeUrls, now: datetime
 ) -> Document:
-    """The unsigned BitstringStatusListCredential: one bit per award index, set when the award is revoked."""
+    """The unsigned BitstringStatusListCredential: one bit per award index, set when the award is revoked.
+
+    Valid from ``now`` for STATUS_LIST_VALIDITY only, so that a copy signed before a revocation stops being
+    believed soon after it.
+    """
     list_url = urls.status_list(issuer_id)
     return {
         "@context": [VC_V2],
@@ -116,6 +121,7 @@ def status_list_credential(
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": urls.did,
         "validFrom": iso_utc(now),
+        "validUntil": iso_utc(now + STATUS_LIST_VALIDITY),
         "credentialSubject": {
             "id": f"{list_url}#list",
             "type": "BitstringStatusList",
@@ -126,19 +132,20 @@ def status_list_credential(
 
 
 def did_document(urls: BadgeUrls, keys: Sequence[KeyFacts]) -> Document:
-    """The did:web document. Retired keys stay listed, so everything they signed keeps verifying."""
-    methods: list[Document] = []
-    for key in keys:
-        method: Document = {"id": urls.verification_method(key.id), "controller": urls.did}
-        if key.algorithm == ED25519:
-            method |= {"type": "Multikey", "publicKeyMultibase": public_multikey(key)}
-        elif key.algorithm == RS256:
-            public = load_public_key(key)
-            assert isinstance(public, RSAPublicKey)
-            method |= {"type": "JsonWebKey2020", "publicKeyJwk": RSAKey.import_key(public).as_dict()}
-        else:
-            continue
-        methods.append(method)
+    """The did:web document: the Ed25519 keys as Multikey methods, and no other kind of key.
+
+    Retired keys stay listed, so everything they signed keeps verifying.
+    """
+    methods: list[Document] = [
+        {
+            "id": urls.verification_method(key.id),
+            "type": "Multikey",
+            "controller": urls.did,
+            "publicKeyMultibase": public_multikey(key),
+        }
+        for key in keys
+        if key.algorithm == ED25519
+    ]
     return {
         "@context": list(DID_CONTEXT),
         "id": urls.did,
@@ -147,8 +154,24 @@ def did_document(urls: BadgeUrls, keys: Sequence[KeyFacts]) -> Document:
     }
 
 
-def credential_jwt(document: Document, private_key: RSAPrivateKey, *, verification_method: str) -> str:
-    """VC-JWT (OB 3.0 §8.2): the credential is the JWT payload, with iss/jti/nbf/exp mirroring its members."""
+def public_jwk(key: KeyFacts) -> Document:
+    """The public JWK of an RSA key, served at ``urls.public_jwk(key.id)``: what a VC-JWT's kid dereferences to.
+
+    Only kty, n and e: strict verifiers refuse members they do not expect, and a private member never leaves.
+    """
+    if key.algorithm != RS256:
+        raise ValueError(f"signing key {key.id} is not an RSA key")
+    public = load_public_key(key)
+    assert isinstance(public, RSAPublicKey)
+    jwk = RSAKey.import_key(public).as_dict(private=False)
+    return {"kty": jwk["kty"], "n": jwk["n"], "e": jwk["e"]}
+
+
+def credential_jwt(document: Document, private_key: RSAPrivateKey, *, kid: str) -> str:
+    """VC-JWT (OB 3.0 §8.2): the credential is the JWT payload, with iss/jti/nbf/exp mirroring its members.
+
+    ``kid`` is the URL of the key's public JWK on the issuer's own origin (``urls.public_jwk``).
+    """
     if "proof" in document:
         raise ValueError("a VC-JWT secures the unsigned credential, not one with an embedded proof")
     payload = dict(document)
@@ -157,7 +180,7 @@ def credential_jwt(document: Document, private_key: RSAPrivateKey, *, verificati
     payload["nbf"] = _epoch(document["validFrom"])
     if "validUntil" in document:
         payload["exp"] = _epoch(document["validUntil"])
-    return sign_rs256(payload, private_key, kid=verification_method, typ="JWT")
+    return sign_rs256(payload, private_key, kid=kid, typ="JWT")
 
 
 def _epoch(value: str) -> int:

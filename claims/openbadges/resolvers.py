@@ -16,7 +16,10 @@ Resolve = Callable[[str], Awaitable[dict[str, Any] | None]]
 
 MAX_RESPONSE_BYTES = 1024 * 1024
 TIMEOUT_SECONDS = 10.0
-_ACCEPT = "application/ld+json, application/vc+ld+json, application/did+json, application/json;q=0.9"
+_ACCEPT = (
+    "application/ld+json, application/vc+ld+json, application/did+json, application/jwk+json, "
+    "application/json;q=0.9"
+)
 
 
 class _WebRedirectsOnly(urllib.request.HTTPRedirectHandler):

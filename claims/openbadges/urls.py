@@ -24,8 +24,10 @@ class Kind(StrEnum):
     OB2_REVOCATIONS = "ob2_revocations"
     OB3_CREDENTIAL = "ob3_credential"
     OB3_STATUS = "ob3_status"
+    OB3_KEY = "ob3_key"
     AWARD_PAGE = "award_page"
     AWARD_PNG = "award_png"
+    AWARD_SVG = "award_svg"
     DID_DOCUMENT = "did_document"
 
 
@@ -40,9 +42,15 @@ _ROUTES: tuple[tuple[Kind, str], ...] = (
     (Kind.OB2_REVOCATIONS, "ob2/revocations/{}"),
     (Kind.OB3_CREDENTIAL, "ob3/credentials/{}"),
     (Kind.OB3_STATUS, "ob3/status/{}"),
+    (Kind.OB3_KEY, "ob3/keys/{}"),
     (Kind.AWARD_PAGE, "awards/{}"),
     (Kind.AWARD_PNG, "awards/{}/badge.png"),
+    (Kind.AWARD_SVG, "awards/{}/badge.svg"),
 )
+_KEY_KINDS = (Kind.OB2_KEY, Kind.OB3_KEY)
+# The baked image's URL ends as its type does, so a browser or a download keeps the right extension.
+AWARD_IMAGE_KINDS = {"image/png": Kind.AWARD_PNG, "image/svg+xml": Kind.AWARD_SVG}
+_AWARD_IMAGE_FILES = {Kind.AWARD_PNG: "badge.png", Kind.AWARD_SVG: "badge.svg"}
 _PATTERNS = tuple((kind, re.compile("^" + re.escape(t).replace(r"\{\}", "([^/]+)") + "$")) for kind, t in _ROUTES)
 
 
@@ -112,8 +120,16 @@ class BadgeUrls:
     def award_page(self, award_id: uuid.UUID) -> str:
         return self._url("awards/{}", award_id)
 
-    def award_png(self, award_id: uuid.UUID) -> str:
-        return self._url("awards/{}/badge.png", award_id)
+    def award_image(self, award_id: uuid.UUID, mime: str) -> str:
+        """The baked image's URL for a badge image of type ``mime`` (PNG or SVG)."""
+        kind = AWARD_IMAGE_KINDS.get(mime)
+        if kind is None:
+            raise ValueError(f"no baked image URL for {mime!r}")
+        return self._url("awards/{}/" + _AWARD_IMAGE_FILES[kind], award_id)
+
+    def public_jwk(self, key_id: str) -> str:
+        """An RSA key's public JWK: the ``kid`` of our VC-JWTs (OB 3.0 §8.2: a URL dereferenced to a JWK)."""
+        return self._url("ob3/keys/{}", key_id)
 
     @property
     def did(self) -> str:
@@ -162,7 +178,7 @@ def _match(path: str) -> Target | None:
         if not found:
             continue
         raw = unquote(found.group(1))
-        if kind is Kind.OB2_KEY:
+        if kind in _KEY_KINDS:
             return Target(kind, raw) if _KEY_ID.match(raw) else None
         try:
             return Target(kind, uuid.UUID(raw))
@@ -175,16 +191,23 @@ def is_key_id(value: str) -> bool:
     return bool(_KEY_ID.match(value))
 
 
-def did_web_document_url(did: str) -> str:
-    """Where a did:web DID's document lives (did:web spec §3.2: https, %3A is the port colon)."""
+def did_web_base_url(did: str) -> str:
+    """The https URL a did:web DID stands for, ending in "/": its host, then its path segments if any."""
     if not did.startswith("did:web:") or "#" in did or "?" in did:
         raise ValueError(f"not a did:web DID: {did!r}")
     host, *segments = did[len("did:web:") :].split(":")
     host = unquote(host)
     if not host or "/" in host or any(not s for s in segments):
         raise ValueError(f"not a did:web DID: {did!r}")
-    path = "/".join(unquote(s) for s in segments)
-    return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
+    path = "".join(unquote(s) + "/" for s in segments)
+    return f"https://{host}/{path}"
+
+
+def did_web_document_url(did: str) -> str:
+    """Where a did:web DID's document lives (did:web spec §3.2: https, %3A is the port colon)."""
+    base = did_web_base_url(did)
+    # A bare host publishes under /.well-known, a host with a path directly under the path.
+    return base + ("did.json" if urlsplit(base).path != "/" else ".well-known/did.json")
 
 
 _ROOTED = tuple(re.compile("^(.*)/" + re.escape(t).replace(r"\{\}", "[^/]+") + "$") for _, t in _ROUTES)

@@ -61,7 +61,7 @@ def _check_assertion(result: FormatResult, assertion: dict[str, Any], now: datet
     result.id = assertion.get("id")
     try:
         issued = parse_iso_utc(assertion.get("issuedOn"))
-        result.issued_on = issued.date().isoformat()
+        result.issued_on = issued
         if issued > now:
             result.fail(NOT_YET_VALID, f"issuedOn {assertion.get('issuedOn')}")
     except ValueError as exc:
@@ -72,7 +72,7 @@ def _check_assertion(result: FormatResult, assertion: dict[str, Any], now: datet
         except ValueError as exc:
             result.fail(MALFORMED, f"expires: {exc}")
         else:
-            result.expires = expires.date().isoformat()
+            result.expires = expires
             if expires <= now:
                 result.expired = True
                 result.fail(EXPIRED, assertion["expires"])
@@ -92,7 +92,31 @@ async def _badge_and_issuer(result: FormatResult, resolve: Resolve, assertion: d
     return issuer
 
 
+def _revoked(result: FormatResult, published: dict[str, Any], url: str) -> bool:
+    """Record a 410 revoked body (OB 2.0 hosted revocation); True when the assertion is revoked."""
+    if published.get("revoked") is not True:
+        return False
+    result.id = published.get("id") if isinstance(published.get("id"), str) else url
+    result.revoked = True
+    result.fail(REVOKED, str(published.get("revocationReason") or ""))
+    return True
+
+
+def _is_hosted(document: dict[str, Any]) -> bool:
+    return (document.get("verification") or {}).get("type") in ("hosted", "HostedBadge")
+
+
+async def _check_published(result: FormatResult, resolve: Resolve, published: dict[str, Any], now: datetime) -> None:
+    """The checks of a hosted assertion as its issuer serves it: its fields, its badge and issuer, their origin."""
+    _check_assertion(result, published, now)
+    issuer = await _badge_and_issuer(result, resolve, published)
+    # OB 2.0: a hosted assertion must live on the issuer's origin.
+    if urlsplit(published["id"]).netloc != urlsplit(str(issuer.get("id"))).netloc:
+        result.fail(ISSUER_MISMATCH, "assertion and issuer are on different origins")
+
+
 async def verify_hosted(text: str, resolve: Resolve, now: datetime) -> FormatResult:
+    """A baked hosted assertion (JSON): it must be exactly what its id serves."""
     result = FormatResult(OB2, "hosted")
     try:
         baked = json.loads(text)
@@ -102,24 +126,38 @@ async def verify_hosted(text: str, resolve: Resolve, now: datetime) -> FormatRes
     if not isinstance(baked, dict) or not isinstance(baked.get("id"), str):
         result.fail(MALFORMED, "the assertion has no id")
         return result
-    if (baked.get("verification") or {}).get("type") not in ("hosted", "HostedBadge"):
+    if not _is_hosted(baked):
         result.fail(MALFORMED, "a JSON assertion must use hosted verification")
         return result
     try:
         published = await _fetch(result, resolve, baked["id"], "assertion")
-        if published.get("revoked") is True:
-            result.id = baked["id"]
-            result.revoked = True
-            result.fail(REVOKED, str(published.get("revocationReason") or ""))
+        if _revoked(result, published, baked["id"]):
             return result
         # Hosted verification trusts the issuer's server: any difference from what it serves is a forgery.
         if published != baked:
             result.fail(MISMATCH, "the baked assertion differs from the one at its id")
-        _check_assertion(result, published, now)
-        issuer = await _badge_and_issuer(result, resolve, published)
-        # OB 2.0: a hosted assertion must live on the issuer's origin.
-        if urlsplit(published["id"]).netloc != urlsplit(str(issuer.get("id"))).netloc:
-            result.fail(ISSUER_MISMATCH, "assertion and issuer are on different origins")
+        await _check_published(result, resolve, published, now)
+    except _Stop:
+        pass
+    return result
+
+
+async def verify_hosted_url(url: str, resolve: Resolve, now: datetime) -> FormatResult:
+    """A badge baked with only its hosted assertion's URL, as openbadges-bakery and other bakers write
+    hosted badges: the assertion served there is the badge."""
+    result = FormatResult(OB2, "hosted")
+    try:
+        published = await _fetch(result, resolve, url, "assertion")
+        if _revoked(result, published, url):
+            return result
+        # A hosted assertion lives at its id; one served under another URL could pass for another badge.
+        if published.get("id") != url:
+            result.fail(MISMATCH, "the assertion at the baked URL has another id")
+            return result
+        if not _is_hosted(published):
+            result.fail(MALFORMED, "the assertion at the baked URL does not use hosted verification")
+            return result
+        await _check_published(result, resolve, published, now)
     except _Stop:
         pass
     return result

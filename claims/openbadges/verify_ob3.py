@@ -13,12 +13,12 @@ from joserfc.jwk import RSAKey
 
 from claims.openbadges.canonical import CanonicalizationError, require_plain_terms
 from claims.openbadges.compact_jws import JwsError, read_unverified, verify_rs256
-from claims.openbadges.dataintegrity import ASSERTION_METHOD, ProofError, read_proof, verify_proof
+from claims.openbadges.dataintegrity import ASSERTION_METHOD, ProofError, check_proof, read_proofs
 from claims.openbadges.multibase import MultibaseError, ed25519_from_multikey
 from claims.openbadges.resolvers import Resolve
 from claims.openbadges.status_list import StatusListError, decode_status_list, is_set
 from claims.openbadges.timestamps import parse_iso_utc
-from claims.openbadges.urls import did_web_document_url
+from claims.openbadges.urls import did_web_base_url, did_web_document_url
 from claims.openbadges.verify_report import (
     DOCUMENT_UNAVAILABLE,
     EXPIRED,
@@ -93,19 +93,21 @@ async def _ed25519_key(resolve: Resolve, method_id: str, issuer_id: str) -> Ed25
 
 
 async def _check_data_integrity(resolve: Resolve, document: dict[str, Any], issuer_id: str) -> None:
-    """Proof of a credential we read as JSON: the JSON must mean what was signed, the key must be the issuer's."""
+    """Proofs of a credential we read as JSON: the JSON must mean what was signed, every proof must verify
+    with a key of the issuer (one unverifiable proof in a set makes the whole document unproven)."""
     try:
         require_plain_terms(document)
-        proof = read_proof(document)
+        proofs = read_proofs(document)
     except (CanonicalizationError, ProofError) as exc:
         raise _Stop(UNSUPPORTED, str(exc)) from None
-    if proof.proof_purpose != ASSERTION_METHOD:
-        raise _Stop(KEY_UNTRUSTED, f"proofPurpose {proof.proof_purpose!r}")
-    public = await _ed25519_key(resolve, proof.verification_method, issuer_id)
-    try:
-        verify_proof(document, public)
-    except ProofError as exc:
-        raise _Stop(SIGNATURE_INVALID, str(exc)) from None
+    for proof in proofs:
+        if proof.proof_purpose != ASSERTION_METHOD:
+            raise _Stop(KEY_UNTRUSTED, f"proofPurpose {proof.proof_purpose!r}")
+        public = await _ed25519_key(resolve, proof.verification_method, issuer_id)
+        try:
+            check_proof(document, proof, public)
+        except ProofError as exc:
+            raise _Stop(SIGNATURE_INVALID, str(exc)) from None
 
 
 def _check_window(result: FormatResult, document: dict[str, Any], now: datetime) -> None:
@@ -114,11 +116,11 @@ def _check_window(result: FormatResult, document: dict[str, Any], now: datetime)
         valid_until = parse_iso_utc(document["validUntil"]) if "validUntil" in document else None
     except ValueError as exc:
         raise _Stop(MALFORMED, f"validity: {exc}") from None
-    result.issued_on = valid_from.date().isoformat()
+    result.issued_on = valid_from
     if valid_from > now:
         result.fail(NOT_YET_VALID, document["validFrom"])
     if valid_until is not None:
-        result.expires = valid_until.date().isoformat()
+        result.expires = valid_until
         if valid_until <= now:
             result.expired = True
             result.fail(EXPIRED, document["validUntil"])
@@ -227,20 +229,43 @@ async def verify_credential(text: str, resolve: Resolve, now: datetime) -> Forma
     return result
 
 
-async def _verified_jwt(resolve: Resolve, token: str, header: dict[str, Any], issuer_id: str) -> None:
+async def _jwt_key(resolve: Resolve, header: dict[str, Any], issuer_id: str) -> RSAPublicKey:
+    """The RSA key a VC-JWT's ``kid`` names, checked to be the issuer's.
+
+    OB 3.0 §8.2: the kid is a URL dereferenced to a JWK. An https kid counts as the issuer's only under the
+    URL its did:web stands for: whoever serves the DID document there serves the key too (plain http would let
+    anyone on the way swap the key). A DID URL kid is looked up among the DID document's methods.
+    """
     kid = header.get("kid")
     if not isinstance(kid, str):
+        if "jwk" in header:
+            raise _Stop(KEY_UNTRUSTED, "a key embedded in the VC-JWT header does not say whose it is")
         raise _Stop(MALFORMED, "the VC-JWT header has no kid")
-    method = await _verification_method(resolve, kid, issuer_id)
-    jwk = method.get("publicKeyJwk")
+    if kid.startswith("did:"):
+        jwk = (await _verification_method(resolve, kid, issuer_id)).get("publicKeyJwk")
+    else:
+        try:
+            base = did_web_base_url(issuer_id)
+        except ValueError:
+            raise _Stop(UNSUPPORTED, f"only did:web issuers are supported, not {issuer_id}") from None
+        if not kid.startswith(base):
+            raise _Stop(KEY_UNTRUSTED, f"{kid} is not under {base}, where {issuer_id} publishes")
+        jwk = await resolve(kid)
+        if jwk is None:
+            raise _Stop(DOCUMENT_UNAVAILABLE, f"JWK at {kid}")
     try:
-        if not isinstance(jwk, dict):
+        if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" in jwk:
             raise ValueError
         public = RSAKey.import_key(jwk).raw_value
     except (JoseError, ValueError, TypeError):
-        raise _Stop(MALFORMED, f"{kid} has no usable RSA publicKeyJwk") from None
+        raise _Stop(MALFORMED, f"{kid} is not an RSA public JWK") from None
     if not isinstance(public, RSAPublicKey):
         raise _Stop(UNSUPPORTED, f"{kid} is not an RSA public key")
+    return public
+
+
+async def _verified_jwt(resolve: Resolve, token: str, header: dict[str, Any], issuer_id: str) -> None:
+    public = await _jwt_key(resolve, header, issuer_id)
     try:
         payload = verify_rs256(token, public)
     except JwsError as exc:
