@@ -55,6 +55,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ce code se réclame en scannant le QR affiché à l'écran.",
         "en": "This code is claimed by scanning the QR code on the screen.",
     },
+    errors.RATE_LIMITED: {
+        "fr": "Trop de codes erronés depuis cette connexion : réessayez plus tard (dans {minutes} min).",
+        "en": "Too many wrong codes from this connection: try again later (in {minutes} min).",
+    },
     errors.DISPLAY_TOKEN_EXPIRED: {
         "fr": "Ce QR code a expiré. Scannez celui affiché à l'écran en ce moment.",
         "en": "This QR code has expired. Scan the one on the screen now.",
