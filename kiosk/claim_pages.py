@@ -21,7 +21,7 @@ from claims.redemption import CodePreview, Recipient, normalise_email, preview_c
 from kiosk.award_view import load_award_view, parse_award_id
 from kiosk.claiming import attempt, make_ticket, open_claim_text, open_ticket
 from kiosk.csrf import form_is_genuine, form_token
-from kiosk.i18n import LANGUAGE, N_, format_when, refusal_text, translate, zone
+from kiosk.i18n import LANGUAGE, N_, format_span, refusal_text, translate, zone
 from kiosk.middlewares import STATUS_OF
 from kiosk.rendering import render
 from kiosk.state import state_of
@@ -108,7 +108,7 @@ def _form_page(
     timezone = zone(preview.event_timezone, state.config.timezone)
     return render(request, "claim.html", {
         "preview": preview,
-        "event_when": format_when(preview.event_starts_at, language, timezone),
+        "event_when": format_span(preview.event_starts_at, preview.event_ends_at, language, timezone),
         "action": f"/c/{quote(text, safe='')}",
         "csrf_token": form_token(request, state.keys.csrf),
         "nonce": nonce or secrets.token_urlsafe(18),

@@ -123,6 +123,16 @@ def format_when(value: datetime, language: str, timezone: ZoneInfo) -> str:
     return local.strftime("%d/%m/%Y à %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")
 
 
+def format_span(starts: datetime, ends: datetime, language: str, timezone: ZoneInfo) -> str:
+    """When an event runs: one day with its hours, or its first and last days."""
+    first, last = starts.astimezone(timezone), ends.astimezone(timezone)
+    if first.date() == last.date():
+        return translate(language, N_("%(day)s, %(start)s–%(end)s"), day=format_day(first, language, timezone),
+                         start=first.strftime("%H:%M"), end=last.strftime("%H:%M"))
+    return translate(language, N_("%(first)s to %(last)s"), first=format_day(first, language, timezone),
+                     last=format_day(last, language, timezone))
+
+
 def format_day(value: datetime, language: str, timezone: ZoneInfo) -> str:
     local = value.astimezone(timezone)
     return local.strftime("%d/%m/%Y") if language == "fr" else local.strftime("%Y-%m-%d")

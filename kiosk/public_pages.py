@@ -9,7 +9,7 @@ from sqlalchemy import text
 from claims.openbadges.urls import Kind
 from kiosk.award_view import load_award_view, parse_award_id
 from kiosk.documents import document_response, serve_path
-from kiosk.i18n import LANGUAGE, N_, format_day, format_when, translate, zone
+from kiosk.i18n import LANGUAGE, N_, format_day, format_span, translate, zone
 from kiosk.middlewares import WebRefusal
 from kiosk.rendering import render
 from kiosk.state import state_of
@@ -64,7 +64,7 @@ async def award_page(request: web.Request) -> web.StreamResponse:
         "award": award,
         "status": status,
         "status_words": translate(language, _STATUS_WORDS[status]),
-        "event_when": format_when(award.event_starts_at, language, timezone),
+        "event_when": format_span(award.event_starts_at, award.event_ends_at, language, timezone),
         "issued_on": format_day(award.issued_at, language, timezone),
         "expires_on": format_day(award.expires_at, language, timezone) if award.expires_at else "",
         "revoked_on": format_day(award.revoked_at, language, timezone) if award.revoked_at else "",

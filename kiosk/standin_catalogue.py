@@ -6,6 +6,7 @@ from __future__ import annotations
 FRENCH: dict[str, str] = {
     "Status:": "Statut\u00a0:",
     "Awarded to": "Décerné à",
+    "Awarded to %(name)s": "Décerné à %(name)s",
     "Issuer": "Émetteur",
     "Event": "Événement",
     "Issued on": "Délivré le",
@@ -28,7 +29,7 @@ FRENCH: dict[str, str] = {
     "Your e-mail": "Votre e-mail",
     "We send the badge to this address, and your backpack recognises you by it.":
         "Nous vous envoyons le badge à cette adresse, et votre sac à badges vous reconnaît grâce à elle.",
-    "Your backpack recognises you by it.": "Votre sac à badges vous reconnaît grâce à elle.",
+    "Your backpack recognises you by it.": "Votre sac à badges vous reconnaît grâce à cette adresse.",
     "We keep your name and e-mail only to issue this badge; the badge itself holds a scrambled form of the "
     "e-mail, never the address.":
         "Nous gardons votre nom et votre e-mail uniquement pour délivrer ce badge\u00a0; le badge contient une "
@@ -125,4 +126,7 @@ FRENCH: dict[str, str] = {
     "Valid": "Valable",
     "Expired": "Expiré",
     "Revoked by the issuer": "Révoqué par l'émetteur",
+    "Type another code": "Saisir un autre code",
+    "%(day)s, %(start)s–%(end)s": "%(day)s, de %(start)s à %(end)s",
+    "%(first)s to %(last)s": "du %(first)s au %(last)s",
 }
