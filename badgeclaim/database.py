@@ -6,27 +6,74 @@ import importlib.resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, exc as sa_exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS_DIR = Path(str(importlib.resources.files("badgeclaim.migrations")))
 
+# Why a configured database cannot be used: stable codes, worded for people at the edge.
+BAD_URL = "bad_url"
+UNKNOWN_DIALECT = "unknown_dialect"
+MISSING_DRIVER = "missing_driver"
+UNREACHABLE = "unreachable"
+NO_DATABASE = "no_database"
+REFUSED = "refused"
+NOT_INITIALISED = "not_initialised"
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+
+class DatabaseProblem(Exception):
+    """The configured database cannot be used: ``reason`` is one of the codes above, ``detail`` technical."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def explain(error: BaseException) -> DatabaseProblem | None:
+    """What a failure met while connecting or querying says about the database, if it says anything."""
+    if isinstance(error, DatabaseProblem):
+        return error
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, (ConnectionError, TimeoutError, OSError)) and not isinstance(error, sa_exc.SQLAlchemyError):
+        return DatabaseProblem(UNREACHABLE, text)
+    if isinstance(error, sa_exc.DBAPIError):
+        original = getattr(error, "orig", None)
+        if isinstance(original, (ConnectionError, TimeoutError, OSError)) or "connection refused" in lowered:
+            return DatabaseProblem(UNREACHABLE, text.splitlines()[0])
+        if 'database "' in lowered and "does not exist" in lowered:
+            return DatabaseProblem(NO_DATABASE, text.splitlines()[0])
+        if "role" in lowered and "does not exist" in lowered or "password authentication failed" in lowered:
+            return DatabaseProblem(REFUSED, text.splitlines()[0])
+        if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+            return DatabaseProblem(NOT_INITIALISED, text.splitlines()[0])
+        if "unable to open database file" in lowered:
+            return DatabaseProblem(UNREACHABLE, text.splitlines()[0])
+    return None
+
+
+def create_engine(url: str, *, must_exist: bool = False, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite, every transaction takes the write lock up front.
 
     SQLite lets one writer in at a time. A deferred transaction that reads first and writes later fails
     with SQLITE_BUSY at once when another writer went ahead in between (no busy wait in WAL mode), so
     redemptions under load would error instead of queueing. ``BEGIN IMMEDIATE`` makes them queue.
+
+    ``must_exist``: a SQLite file that is not there is ``not_initialised`` rather than silently created
+    (only ``init`` and ``demo`` make databases). A URL that cannot work raises DatabaseProblem.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError as error:
+        raise DatabaseProblem(BAD_URL, str(error)) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
+            if must_exist and not Path(parsed.database).is_file():
+                raise DatabaseProblem(NOT_INITIALISED, parsed.database)
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 60}, **kwargs)
+        engine = _async_engine(url, connect_args={"timeout": 60}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -47,20 +94,36 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    return _async_engine(url, **kwargs)
+
+
+def _async_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    try:
+        return create_async_engine(url, **kwargs)
+    except sa_exc.NoSuchModuleError as error:
+        raise DatabaseProblem(UNKNOWN_DIALECT, str(error)) from None
+    except ImportError as error:  # e.g. postgresql:// names psycopg, which is not installed
+        raise DatabaseProblem(MISSING_DRIVER, str(error)) from None
+    except sa_exc.InvalidRequestError as error:  # a synchronous driver given to the asyncio engine
+        raise DatabaseProblem(MISSING_DRIVER, str(error)) from None
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Any:
+    # Alembic is imported only by what migrates: every other command starts faster without it.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

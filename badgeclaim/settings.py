@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "BADGECLAIM_"
 LANGUAGES = ("fr", "en")
@@ -15,6 +16,10 @@ LANGUAGES = ("fr", "en")
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names it."""
+
+
+class NotInitialised(LookupError):
+    """This installation has not been set up (``badgeclaim init``) yet."""
 
 
 def default_data_dir() -> Path:
@@ -36,6 +41,7 @@ class Settings:
     telegram_bot_username: str = ""  # for t.me deep links printed on Telegram-target codes
     smtp_url: str = ""
     language: str = "fr"
+    timezone: str = "Europe/Paris"  # events' default zone: dates typed without an offset are read in it
     ob2_verification: str = "hosted"  # hosted | signed
 
     @property
@@ -49,18 +55,26 @@ class Settings:
             raise SettingsError("BADGECLAIM_TELEGRAM_MODE must be 'polling' or 'webhook'")
         if self.ob2_verification not in ("hosted", "signed"):
             raise SettingsError("BADGECLAIM_OB2_VERIFICATION must be 'hosted' or 'signed'")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"BADGECLAIM_TIMEZONE must be an IANA time zone such as Europe/Paris, not {self.timezone!r}") from None
         if not self.public_url.startswith(("http://", "https://")):
             raise SettingsError("BADGECLAIM_PUBLIC_URL must start with http:// or https://")
         if not 0 < self.port < 65536:
             raise SettingsError("BADGECLAIM_PORT must be a TCP port number")
         return replace(self, public_url=self.public_url.rstrip("/"))
 
-    def with_secret_key(self) -> Settings:
-        """Settings whose secret key is set: the configured one, else one kept in the data dir (made once)."""
+    def with_secret_key(self, *, create: bool = False) -> Settings:
+        """Settings whose secret key is set: the configured one, else the one kept in the data dir, made
+        once when ``create`` (``init``, ``demo``); without it, a missing key means nothing was set up here
+        yet, and NotInitialised is raised instead of leaving a key behind."""
         if self.secret_key:
             return self
         path = self.data_dir / "secret_key"
         if not path.exists():
+            if not create:
+                raise NotInitialised(str(path))
             self.data_dir.mkdir(parents=True, exist_ok=True)
             # O_EXCL: two processes starting together must not each write a different key.
             try:

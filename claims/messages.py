@@ -92,6 +92,16 @@ _FIELDS: dict[str, dict[str, str]] = {
         "fr": "nom du bot Telegram (réglage BADGECLAIM_TELEGRAM_BOT_USERNAME)",
         "en": "Telegram bot name (setting BADGECLAIM_TELEGRAM_BOT_USERNAME)",
     },
+    "display_only": {
+        "fr": "--display-only (seulement pour un code multi-usage, --max-claims)",
+        "en": "--display-only (only for a multi-use code, --max-claims)",
+    },
+    "timezone": {
+        "fr": "fuseau horaire (nom IANA, par ex. Europe/Paris)",
+        "en": "time zone (IANA name, e.g. Europe/Paris)",
+    },
+    "starts": {"fr": "début de l'événement (années 2000 à 2199)", "en": "start of the event (years 2000 to 2199)"},
+    "valid_from": {"fr": "début de validité (années 2000 à 2199)", "en": "start of validity (years 2000 to 2199)"},
     "validity_days": {"fr": "durée de validité (jours, au moins 1)", "en": "validity (days, at least 1)"},
 }
 

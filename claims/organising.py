@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 from typing import Callable, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import insert, select
@@ -46,6 +47,31 @@ def image_mime(image: bytes) -> str:
     if head.startswith((b"<?xml", b"<svg")) and b"<svg" in image[:4096].lower():
         return "image/svg+xml"
     raise ClaimError(INVALID_INPUT, field="image", reason="format")
+
+
+# Dates outside these bounds are typos (0001-01-01, 9999): refused before any arithmetic can overflow.
+EARLIEST = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
+LATEST = datetime(2200, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def zone(name: str, field: str = "timezone") -> ZoneInfo:
+    """The IANA time zone ``name`` (e.g. Europe/Paris), else ``invalid_input`` naming ``field``."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ClaimError(INVALID_INPUT, field=field, value=name) from None
+
+
+def in_zone(value: datetime, timezone: str, field: str) -> datetime:
+    """``value`` as an aware datetime: one typed without an offset is read in ``timezone``, never the machine's.
+    Refused (``invalid_input`` naming ``field``) when it is outside the years a real event can have."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=zone(timezone))
+    try:
+        if not EARLIEST <= aware <= LATEST:
+            raise ClaimError(INVALID_INPUT, field=field)
+    except OverflowError:
+        raise ClaimError(INVALID_INPUT, field=field) from None
+    return aware
 
 
 def _text(value: str, field: str, limit: int) -> str:
@@ -137,13 +163,18 @@ async def create_badge_class(
 
 async def create_event(
     session: AsyncSession, issuer: Issuer, *, name: str, starts_at: datetime, ends_at: datetime, now: datetime,
-    place: str | None = None,
+    place: str | None = None, timezone: str = "Europe/Paris",
 ) -> Event:
+    """An event; ``starts_at``/``ends_at`` without an offset are read in its ``timezone`` (IANA name)."""
+    zone(timezone)
+    starts_at = in_zone(starts_at, timezone, "starts")
+    ends_at = in_zone(ends_at, timezone, "ends")
     if ends_at <= starts_at:
         raise ClaimError(INVALID_INPUT, field="ends")
     event = Event(
         id=uuid.uuid4(), issuer_id=issuer.id, name=_text(name, "name", 200),
-        place=(place or "").strip() or None, starts_at=starts_at, ends_at=ends_at, created_at=now,
+        place=(place or "").strip() or None, starts_at=starts_at, ends_at=ends_at, timezone=timezone,
+        created_at=now,
     )
     session.add(event)
     await session.flush()  # rows of different tables must reach the database parent first
@@ -164,22 +195,31 @@ async def get_by_id(session: AsyncSession, model: type[Row], raw_id: str, what: 
 
 
 def claim_window(event: Event, valid_from: datetime | None, valid_until: datetime | None) -> tuple[datetime, datetime]:
-    """The window codes get: the one given, else from an hour before the event to a day after it."""
-    return valid_from or event.starts_at - OPENS_BEFORE, valid_until or event.ends_at + CLOSES_AFTER
+    """The window codes get: the one given (read in the event's zone when it has no offset), else from an
+    hour before the event to a day after it."""
+    start = in_zone(valid_from, event.timezone, "valid_from") if valid_from else event.starts_at - OPENS_BEFORE
+    end = in_zone(valid_until, event.timezone, "valid_until") if valid_until else event.ends_at + CLOSES_AFTER
+    return start, end
 
 
 async def create_codes(
     session: AsyncSession, event: Event, badge: BadgeClass, *, now: datetime, count: int | None = None,
     max_claims: int | None = None, valid_from: datetime | None = None, valid_until: datetime | None = None,
-    target: str = "web", progress: Callable[[int], None] | None = None,
+    target: str = "web", display_only: bool = False, progress: Callable[[int], None] | None = None,
 ) -> list[str]:
-    """``count`` single-use codes, or one multi-use code good for ``max_claims`` people; returns the codes."""
+    """``count`` single-use codes, or one multi-use code good for ``max_claims`` people; returns the codes.
+
+    A ``display_only`` code (multi-use only) is shown as the kiosk's rotating QR and can be redeemed only
+    through one of its short-lived tokens, so a photo of it shared online is useless minutes later.
+    """
     if (count is None) == (max_claims is None):
         raise ClaimError(INVALID_INPUT, field="count")
     if count is not None and not 1 <= count <= MAX_CODES_PER_BATCH:
         raise ClaimError(INVALID_INPUT, field="count")
     if max_claims is not None and max_claims < 1:
         raise ClaimError(INVALID_INPUT, field="max_claims")
+    if display_only and max_claims is None:
+        raise ClaimError(INVALID_INPUT, field="display_only")
     if target not in TARGETS:
         raise ClaimError(INVALID_INPUT, field="target")
     if badge.issuer_id != event.issuer_id:
@@ -200,7 +240,8 @@ async def create_codes(
             [
                 dict(code=c, event_id=event.id, badge_class_id=badge.id, multi_use=multi,
                      max_claims=max_claims if multi else 1, claims_count=0, valid_from=valid_from,
-                     valid_until=valid_until, active=True, target=target, created_at=now)
+                     valid_until=valid_until, active=True, target=target, display_only=display_only,
+                     created_at=now)
                 for c in batch
             ],
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.awards import baked_award_image, get_award
@@ -21,7 +22,7 @@ from claims.openbadges.compact_jws import read_unverified
 from claims.openbadges.dataintegrity import add_proof
 from claims.openbadges.keys import ED25519, RS256, load_ed25519_private_key, pick_active
 from claims.openbadges.resolvers import Resolve
-from claims.openbadges.urls import BadgeUrls, Kind
+from claims.openbadges.urls import BadgeUrls, Kind, public_root_of
 
 LD_JSON = "application/ld+json"
 VC_LD_JSON = "application/vc+ld+json"
@@ -171,14 +172,25 @@ def parse_json_body(served: ServedDocument) -> dict[str, Any] | None:
 def database_resolver(
     session: AsyncSession, *, issuing: IssuingContext, now: datetime, fallback: Resolve | None = None
 ) -> Resolve:
-    """Serve our own URLs exactly as the web app would, from ``session``; hand the others to ``fallback``."""
-    urls = issuing.urls
+    """Serve our own URLs exactly as the web app would, from ``session``; hand the others to ``fallback``.
+
+    "Ours" is read off each URL, not only the configured PUBLIC_URL: a badge issued before PUBLIC_URL
+    changed, or checked on a machine where it is not set, names the root it was issued under, and the
+    database knows whether it issued credentials there. The verdict never depends on the setting.
+    """
+    roots: dict[str, bool] = {issuing.public_url: True}
 
     async def resolve(url: str) -> dict[str, Any] | None:
-        if urls.parse(url) is None:
+        root = public_root_of(url)
+        if root is None:
             return await fallback(url) if fallback is not None else None
+        if root not in roots:
+            roots[root] = await issued_under(session, root)
+        if not roots[root]:
+            return await fallback(url) if fallback is not None else None
+        context = issuing if root == issuing.public_url else replace(issuing, public_url=root)
         try:
-            served = await document_for_path(session, url, issuing=issuing, now=now)
+            served = await document_for_path(session, url, issuing=context, now=now)
         except ClaimError as exc:
             if exc.code == NOT_FOUND:
                 return None
@@ -186,3 +198,14 @@ def database_resolver(
         return parse_json_body(served) if served.status in (200, 410) else None
 
     return resolve
+
+
+async def issued_under(session: AsyncSession, root: str) -> bool:
+    """Whether this installation issued any credential under ``root`` (http or https: did:web is https)."""
+    rest = root.split("://", 1)[1]
+    escaped = rest.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patterns = [f'%"id":"{scheme}://{escaped}/ob3/credentials/%' for scheme in ("http", "https")]
+    found = await session.scalar(
+        select(Award.id).where(or_(*(Award.ob3_credential.like(p, escape="\\") for p in patterns))).limit(1)
+    )
+    return found is not None

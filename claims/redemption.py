@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.codes import parse_code
 from claims.awards import signed_documents
-from claims.context import IssuingContext
+from claims.context import IssuingContext, SigningMaterial
 from claims.errors import (
     CODE_EXPIRED,
     CODE_INACTIVE,
@@ -48,6 +48,8 @@ class Recipient:
 class Redemption:
     award: Award
     created: bool  # False: this person already had this badge for this event, and gets it again
+    # What signed a new award (its badge image included), for a caller that bakes it at once; None on a repeat.
+    material: SigningMaterial | None = None
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -341,7 +343,7 @@ async def redeem_code(
                 next_attempt_at=now, created_at=now,
             )
         )
-    return Redemption(award, created=True)
+    return Redemption(award, created=True, material=material)
 
 
 _AWARD_COLUMNS = (

@@ -187,13 +187,14 @@ def test_demo_makes_its_files_and_a_verifiable_badge(run, tmp_path: Path):
     assert again.exit_code == 0, again.output
 
 
-def test_out_with_the_wrong_extension_is_refused_and_the_award_kept(run, setup_ids):
+def test_out_with_the_wrong_extension_is_refused_and_nothing_is_awarded(run, setup_ids, tmp_path: Path):
     [code] = run("codes", "create", "--event", setup_ids["event"], "--badge", setup_ids["badge"],
                  "--count", "1").stdout.split()
     refused = run("claim", code, "--email", "ella@example.org", "--out", "badge.svg")
-    assert ".png" in stderr_line(refused)
-    again = run("claim", code, "--email", "ella@example.org", "--out", "badge.png")
-    assert again.exit_code == 0 and again.stdout.strip() in refused.stderr
+    assert refused.exit_code == 1 and ".png" in stderr_line(refused) and not (tmp_path / "badge.svg").exists()
+    # The card was not used: someone else can still claim it.
+    other = run("claim", code, "--email", "finn@example.org", "--out", "badge.png")
+    assert other.exit_code == 0 and (tmp_path / "badge.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_first_init_without_the_issuer_says_what_is_missing(run):

@@ -263,3 +263,28 @@ async def test_report_reads_in_french_and_english(issuing: Issuing):
     assert "badge revoked" in report.render("en") and "NOT valid" in report.render("en")
     assert (await issuing.verify(await issuing.png(await issuing.award()))).render("fr").endswith("badge valide")
 
+
+
+async def test_verdict_does_not_depend_on_the_configured_public_url(issuing: Issuing):
+    from claims.context import IssuingContext
+    from claims.publishing import database_resolver
+    from conftest import SECRET
+
+    png = await issuing.png(await issuing.award(ob2_signed=True))
+    async with issuing.db.sessionmaker() as session:
+        elsewhere = IssuingContext("http://127.0.0.1:8080", SECRET)  # what an unset PUBLIC_URL gives
+        report = await verify_badge(png, resolve=database_resolver(session, issuing=elsewhere, now=issuing.now),
+                                    now=issuing.now)
+    assert report.ok, report.problems
+
+
+async def test_another_host_using_our_paths_is_not_served_from_our_database(issuing: Issuing):
+    from claims.context import IssuingContext
+    from claims.publishing import database_resolver
+    from conftest import SECRET
+
+    award_id = await issuing.award()
+    async with issuing.db.sessionmaker() as session:
+        resolve = database_resolver(session, issuing=IssuingContext("http://127.0.0.1:8080", SECRET), now=issuing.now)
+        assert await resolve(f"https://badges.example.org/ob2/assertions/{award_id}") is not None
+        assert await resolve(f"https://impostor.example/ob2/assertions/{award_id}") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -164,3 +165,103 @@ async def test_a_failed_claim_transaction_leaves_neither_award_nor_used_slot(db,
             raise RuntimeError("the process died before the claim was acknowledged")
     assert await count_awards(db) == 0
     assert isinstance(await claim(db, code, now, email="j@example.org"), tuple)
+
+
+async def claim_anonymously(db: Database, code: str, now: datetime, nonce: str | None, **options) -> tuple[str, bool] | str:  # type: ignore[no-untyped-def]
+    try:
+        async with db.sessionmaker.begin() as session:
+            result = await redeem_code(session, code, Recipient(), now, channel="web", issuing=issuing_context(),
+                                       nonce=nonce, **options)
+            return str(result.award.id), result.created
+    except ClaimError as exc:
+        return exc.code
+
+
+async def test_anonymous_retry_with_the_same_key_on_a_poster_returns_the_same_award(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=10)
+    first = await claim_anonymously(db, code, now, "nonce-0001-abcdef")
+    again = await claim_anonymously(db, code, now, "nonce-0001-abcdef")
+    assert isinstance(first, tuple) and again == (first[0], False)
+    assert await count_awards(db) == 1
+    async with db.sessionmaker() as session:
+        assert await session.scalar(select(ClaimCode.claims_count)) == 1
+
+
+async def test_anonymous_retry_with_the_same_key_on_a_used_card_returns_the_award_not_code_used(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    first = await claim_anonymously(db, code, now, "kiosk-attendee-42")
+    assert isinstance(first, tuple)
+    assert await claim_anonymously(db, code, now, "kiosk-attendee-42") == (first[0], False)
+    assert await claim_anonymously(db, code, now, "kiosk-attendee-43") == errors.CODE_USED
+
+
+async def test_anonymous_double_tap_racing_itself_gives_one_award(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=10)
+    results = await asyncio.gather(*(claim_anonymously(db, code, now, "double-tap-key-1") for _ in range(20)))
+    assert {r[0] for r in results if isinstance(r, tuple)} and all(isinstance(r, tuple) for r in results)
+    assert len({r[0] for r in results}) == 1 and sum(r[1] for r in results) == 1
+    assert await count_awards(db) == 1
+
+
+async def test_anonymous_claims_without_a_key_are_separate_awards(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=10)
+    first, second = await claim_anonymously(db, code, now, None), await claim_anonymously(db, code, now, None)
+    assert isinstance(first, tuple) and isinstance(second, tuple) and first[0] != second[0]
+
+
+async def test_a_malformed_idempotency_key_is_invalid_input(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=10)
+    assert await claim_anonymously(db, code, now, "short") == errors.INVALID_INPUT
+    assert await claim_anonymously(db, code, now, "bad key with spaces") == errors.INVALID_INPUT
+    assert await count_awards(db) == 0
+
+
+async def test_rescanning_your_own_card_after_its_window_closed_returns_your_award(db, world, now):
+    [code] = await make_codes(db, world, now, count=1, valid_until=now + timedelta(hours=1))
+    first = await claim(db, code, now, email="fay@example.org")
+    later = now + timedelta(days=3)
+    assert await claim(db, code, later, email="fay@example.org") == (first[0], False)
+    assert await claim(db, code, later, email="gus@example.org") == errors.CODE_EXPIRED
+
+
+async def test_your_award_is_returned_after_the_event_closed_and_the_code_was_deactivated(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=5)
+    first = await claim(db, code, now, telegram_user_id=777)
+    async with db.sessionmaker.begin() as session:
+        (await session.get(Event, world.event.id)).closed_at = now
+        (await session.scalar(select(ClaimCode).where(ClaimCode.code == code))).active = False
+    assert await claim(db, code, now + timedelta(hours=1), telegram_user_id=777) == (first[0], False)
+    assert await claim(db, code, now + timedelta(hours=1), telegram_user_id=778) == errors.CODE_INACTIVE
+
+
+async def test_display_only_code_typed_bare_is_refused(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=50, display_only=True)
+    assert await claim(db, code, now, email="hal@example.org") == errors.DISPLAY_ONLY
+    assert await count_awards(db) == 0
+
+
+async def test_display_only_code_through_its_token_is_redeemed(db, world, now):
+    [code] = await make_codes(db, world, now, max_claims=50, display_only=True)
+    result = await claim_anonymously(db, code, now, "display-visitor-1", through_display_token=True)
+    assert isinstance(result, tuple) and result[1] is True
+
+
+async def test_only_a_multi_use_code_can_be_display_only(db, world, now):
+    with pytest.raises(ClaimError) as info:
+        await make_codes(db, world, now, count=3, display_only=True)
+    assert info.value.code == errors.INVALID_INPUT and info.value.params["field"] == "display_only"
+
+
+async def test_redeem_code_requires_an_issuing_context(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    async with db.sessionmaker.begin() as session:
+        with pytest.raises(TypeError):
+            await redeem_code(session, code, Recipient(email="ivy@example.org"), now, channel="web")  # type: ignore[call-arg]
+
+
+async def test_a_new_award_is_inserted_signed(db, world, now):
+    [code] = await make_codes(db, world, now, count=1)
+    award_id, _ = await claim(db, code, now, email="joe@example.org")
+    async with db.sessionmaker() as session:
+        award = await session.get(Award, uuid.UUID(award_id))
+    assert award.ob3_credential and '"proof"' in award.ob3_credential and award.ob2_signed is None

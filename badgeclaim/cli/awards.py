@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from badgeclaim.cli.codes import write_atomically
 from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, text, utcnow
 from badgeclaim.database import create_engine, create_sessionmaker
-from claims.awards import bake_award, material_for, revoke_award
+from claims.awards import Revocation, bake_award, material_for, revoke_award
 from claims.context import IssuingContext
 from claims.models import Award, Event
 from claims.openbadges.resolvers import http_resolver
@@ -44,26 +44,22 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
     """
     issuing = issuing_context(cli_ctx)
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, tuple[str, bytes] | None]:
-        # The image is baked inside the claim's transaction: if baking failed, no award would be left behind.
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> str:
+        # The image is baked and written inside the claim's transaction: if either fails (a wrong file
+        # name, a missing folder), the claim is rolled back whole and the card stays unused.
         async with sessions.begin() as session:
             result = await redeem_code(session, code, Recipient(email=email, name=name), utcnow(),
                                        channel="cli", issuing=issuing)
-            image = None
             if out is not None:
-                material = await material_for(session, issuing, result.award.badge_class_id)
-                image = bake_award(result.award, material, issuing.urls)
-            return str(result.award.id), image
+                material = result.material or await material_for(session, issuing, result.award.badge_class_id)
+                mime, data = bake_award(result.award, material, issuing.urls)
+                wanted = ".svg" if mime == "image/svg+xml" else ".png"
+                if out.suffix.lower() != wanted:
+                    raise CliError(text("wrong_suffix", cli_ctx.language, wanted))
+                write_atomically(out, data, cli_ctx.language)
+            return str(result.award.id)
 
-    award_id, image = run_with_db(cli_ctx, work)
-    if out is not None and image is not None:
-        mime, data = image
-        wanted = ".svg" if mime == "image/svg+xml" else ".png"
-        if out.suffix.lower() != wanted:
-            # The award exists now; claiming again with the same e-mail gives it back with a right name.
-            raise CliError(text("wrong_suffix", cli_ctx.language, award_id, wanted))
-        write_atomically(out, data)
-    click.echo(award_id)
+    click.echo(run_with_db(cli_ctx, work))
 
 
 @cli.command()
@@ -79,7 +75,7 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
     settings = cli_ctx.settings.with_secret_key()
 
     async def main() -> bool:
-        engine = create_engine(settings.effective_database_url)
+        engine = create_engine(settings.effective_database_url, must_exist=True)
         now = utcnow()
         try:
             async with create_sessionmaker(engine)() as session:
@@ -101,13 +97,19 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
 def revoke(cli_ctx: CliContext, award_id: str, reason: str | None) -> None:
     """Revoke an award: its OB 2.0 assertion answers 410 and its OB 3.0 status bit is set."""
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> str:
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> Revocation:
         async with sessions.begin() as session:
             award = await get_by_id(session, Award, award_id, "award")
-            await revoke_award(session, award.id, reason, utcnow())
-            return str(award.id)
+            return await revoke_award(session, award.id, reason, utcnow())
 
-    click.echo(run_with_db(cli_ctx, work))
+    done = run_with_db(cli_ctx, work)
+    if done.already:
+        # Exit 0: the award is revoked, as asked; what verifiers were told stays as it was.
+        revoked_at = done.award.revoked_at
+        assert revoked_at is not None
+        click.echo(text("already_revoked", cli_ctx.language, done.award.id, revoked_at.isoformat(timespec="minutes"),
+                        done.award.revocation_reason or "-"), err=True)
+    click.echo(str(done.award.id))
 
 
 @cli.group()
@@ -129,4 +131,4 @@ def awards_export(cli_ctx: CliContext, event_id: str, csv_path: Path) -> None:
             event = await get_by_id(session, Event, event_id, "event")
             return await awards_csv(session, event, urls)
 
-    write_atomically(csv_path, run_with_db(cli_ctx, work))
+    write_atomically(csv_path, run_with_db(cli_ctx, work), cli_ctx.language)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
+from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, text, utcnow
 from claims.codes import claim_link, format_code
 from claims.messages import format_when
 from claims.models import BadgeClass, Event
@@ -23,11 +23,16 @@ from qr.sheets import Card, render_sheet
 pass_cli = click.make_pass_decorator(CliContext)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target, then rename: a failed run never leaves half a PDF behind."""
+def write_atomically(path: Path, data: bytes, language: str = "fr") -> None:
+    """Write next to the target, then rename: a failed run never leaves half a PDF behind. A folder that
+    does not exist or cannot be written is a CliError, worded for the person."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(text("cannot_write", language, path, exc.strerror or exc)) from None
 
 
 def claim_links(cli_ctx: CliContext, codes: list[str], target: str) -> list[str]:
@@ -98,10 +103,12 @@ def codes() -> None:
 @click.option("--page-size", type=click.Choice(["A4", "LETTER", "A3"], case_sensitive=False), default="A4",
               show_default=True, help="Paper for --pdf (A3: posters only).")
 @click.option("--per-page", type=click.IntRange(1, 40), default=12, show_default=True, help="Cards per page.")
+@click.option("--display-only", is_flag=True,
+              help="With --max-claims: the code is shown only as a kiosk's rotating QR and cannot be typed.")
 @pass_cli
 def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int | None, max_claims: int | None,
                  valid_from: datetime | None, valid_until: datetime | None, target: str, pdf: Path | None,
-                 csv_path: Path | None, page_size: str, per_page: int) -> None:
+                 csv_path: Path | None, page_size: str, per_page: int, display_only: bool) -> None:
     """Create claim codes; prints one code per line (grouped, as printed)."""
     page_size = page_size.upper()
     if page_size == "A3" and max_claims is None:
@@ -110,28 +117,35 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
     if target == "telegram":  # fail before anything is written, not after
         claim_links(cli_ctx, [""], target)
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> tuple[list[str], bytes | None, bytes | None]:
-        # Files are rendered before the transaction commits: if the PDF fails, no orphan codes remain.
+    written: list[Path] = []
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+        # Render and write first, commit last: codes that could not be printed must not exist.
         async with sessions.begin() as session:
             event = await get_by_id(session, Event, event_id, "event")
             badge = await get_by_id(session, BadgeClass, badge_id, "badge")
             with click.progressbar(length=count or 1, label="codes", file=sys.stderr) as bar:
                 made = await create_codes(
                     session, event, badge, count=count, max_claims=max_claims, valid_from=valid_from,
-                    valid_until=valid_until, target=target, now=utcnow(), progress=bar.update,
+                    valid_until=valid_until, target=target, display_only=display_only, now=utcnow(),
+                    progress=bar.update,
                 )
-            csv_data = render_csv(cli_ctx, made, target) if csv_path is not None else None
-            pdf_data = None
+            if csv_path is not None:
+                write_atomically(csv_path, render_csv(cli_ctx, made, target), cli_ctx.language)
+                written.append(csv_path)
             if pdf is not None:
                 pdf_data = render_pdf(cli_ctx, event, badge, made, multi=max_claims is not None, target=target,
                                       page_size=page_size, per_page=per_page,
                                       valid=claim_window(event, valid_from, valid_until))
-            return made, csv_data, pdf_data
+                write_atomically(pdf, pdf_data, cli_ctx.language)
+                written.append(pdf)
+            return made
 
-    made, csv_data, pdf_data = run_with_db(cli_ctx, work)
-    if csv_path is not None and csv_data is not None:
-        write_atomically(csv_path, csv_data)
-    if pdf is not None and pdf_data is not None:
-        write_atomically(pdf, pdf_data)
+    try:
+        made = run_with_db(cli_ctx, work)
+    except BaseException:
+        for path in written:  # the codes were rolled back: files naming them would be lies
+            path.unlink(missing_ok=True)
+        raise
     for code in made:
         click.echo(format_code(code))

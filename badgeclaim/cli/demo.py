@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import math
-import shutil
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ import click
 from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
-from badgeclaim.cli.root import CliContext, cli, utcnow
+from badgeclaim.cli.root import CliContext, CliError, cli, text, utcnow
 from badgeclaim.cli.setup import initialise
 from badgeclaim.database import create_engine, create_sessionmaker
 from claims.codes import claim_link, format_code
@@ -56,9 +55,37 @@ def demo_badge_image(size: int = 400) -> bytes:
     return out.getvalue()
 
 
+# Written into every folder the demo makes: only a folder carrying it is ever emptied by the demo.
+DEMO_MARKER = ".badgeclaim-demo"
+DEMO_FILES = {DEMO_MARKER, "secret_key", "cards.pdf", "poster.pdf", "codes.csv", "demo-badge.png"}
+
+
+def prepare_demo_folder(data_dir: Path, language: str) -> None:
+    """A folder for the demo: made anew, or cleared of an earlier demo's files when one made it (its marker).
+
+    Anything else (an organiser's real data folder, files a person put there) is never touched.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CliError(text("demo_not_a_folder", language, data_dir))
+    if data_dir.is_dir() and any(data_dir.iterdir()):
+        if not (data_dir / DEMO_MARKER).is_file():
+            raise CliError(text("demo_foreign_folder", language, data_dir))
+        click.echo(text("demo_replacing", language, data_dir), err=True)
+        # Only what a demo writes goes: a file a person added to the folder since stays.
+        for path in data_dir.iterdir():
+            if path.is_file() and (path.name in DEMO_FILES or path.name.startswith("badgeclaim.sqlite3")):
+                path.unlink()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / DEMO_MARKER).write_text("made by `badgeclaim demo`; the next demo run may replace this folder\n")
+    except OSError as exc:
+        raise CliError(text("cannot_write", language, data_dir, exc.strerror or exc)) from None
+
+
 @cli.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("badgeclaim-demo"),
-              show_default=True, help="Folder for the demo's database and files (made anew each run).")
+              show_default=True, help="Folder for the demo's database and files: made anew; an earlier demo's folder is replaced, "
+                   "any other non-empty folder is refused.")
 @pass_cli
 def demo(cli_ctx: CliContext, data_dir: Path) -> None:
     """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, and one claimed badge.
@@ -67,14 +94,10 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
     cards.pdf, poster.pdf, codes.csv and the baked badge demo-badge.png. Prints what it made and where.
     """
     data_dir = data_dir.resolve()
-    if data_dir.exists():
-        if not (data_dir / "badgeclaim.sqlite3").exists() and any(data_dir.iterdir()):
-            raise click.UsageError(f"{data_dir} exists and is not a badgeclaim demo folder; choose another --data-dir")
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
-    settings = replace(cli_ctx.settings, data_dir=data_dir, database_url="", secret_key="").with_secret_key()
+    lang = cli_ctx.language
+    prepare_demo_folder(data_dir, lang)
+    settings = replace(cli_ctx.settings, data_dir=data_dir, database_url="", secret_key="").with_secret_key(create=True)
     demo_ctx = CliContext(settings)
-    lang = settings.language
     now = utcnow()
     click.echo(f"Données de démo dans {data_dir}" if lang == "fr" else f"Demo data in {data_dir}", err=True)
 
@@ -96,7 +119,7 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
                 )
                 event = await create_event(
                     session, issuer, name="Journée Open Badges (démo)", starts_at=now - timedelta(minutes=30),
-                    ends_at=now + timedelta(hours=8), place="Poitiers", now=now,
+                    ends_at=now + timedelta(hours=8), place="Poitiers", timezone=settings.timezone, now=now,
                 )
                 cards = await create_codes(session, event, badge, count=12, now=now)
                 poster = await create_codes(session, event, badge, max_claims=500, now=now)

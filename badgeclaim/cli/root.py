@@ -9,11 +9,10 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from badgeclaim.database import create_engine, create_sessionmaker
-from badgeclaim.settings import Settings, SettingsError, load_settings
+from badgeclaim.database import NOT_INITIALISED, DatabaseProblem, create_engine, create_sessionmaker, explain
+from badgeclaim.settings import NotInitialised, Settings, SettingsError, load_settings
 from claims.errors import ClaimError
 from claims.messages import message
 
@@ -25,6 +24,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "La base de données n'est pas initialisée : lancez d'abord « badgeclaim init ».",
         "en": "The database is not set up: run `badgeclaim init` first.",
     },
+    "cannot_write": {
+        "fr": "impossible d'écrire le fichier {} ({})",
+        "en": "cannot write the file {} ({})",
+    },
+    "unexpected": {
+        "fr": "erreur inattendue ({}) ; rien n'a été enregistré à moitié. Signalez-la avec la commande lancée.",
+        "en": "unexpected error ({}); nothing was half-saved. Please report it with the command you ran.",
+    },
+    "already_revoked": {
+        "fr": "{} était déjà révoqué le {} ; motif conservé : {}",
+        "en": "{} was already revoked on {}; reason kept: {}",
+    },
+    "demo_foreign_folder": {
+        "fr": "{} n'est pas un dossier fait par « badgeclaim demo » et n'est pas vide : rien n'a été touché ; "
+              "choisissez un autre --data-dir",
+        "en": "{} was not made by `badgeclaim demo` and is not empty: nothing was touched; choose another --data-dir",
+    },
+    "demo_not_a_folder": {
+        "fr": "{} est un fichier, pas un dossier : choisissez un autre --data-dir",
+        "en": "{} is a file, not a folder: choose another --data-dir",
+    },
+    "demo_replacing": {
+        "fr": "Remplacement de la démo précédente dans {}",
+        "en": "Replacing the previous demo in {}",
+    },
     "cannot_read": {
         "fr": "impossible de lire le fichier {} ({})",
         "en": "cannot read the file {} ({})",
@@ -34,8 +58,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the first time, give --issuer-name, --issuer-url and --issuer-email",
     },
     "wrong_suffix": {
-        "fr": "badge {} délivré, mais son image est un fichier {} : donnez --out avec cette extension",
-        "en": "award {} made, but its image is a {} file: give --out with that extension",
+        "fr": "l'image de ce badge est un fichier {} : donnez --out avec cette extension (rien n'a été délivré)",
+        "en": "this badge's image is a {} file: give --out with that extension (nothing was awarded)",
+    },
+    "db_bad_url": {
+        "fr": "BADGECLAIM_DATABASE_URL n'est pas une adresse de base de données valide ({})",
+        "en": "BADGECLAIM_DATABASE_URL is not a valid database URL ({})",
+    },
+    "db_unknown_dialect": {
+        "fr": "BADGECLAIM_DATABASE_URL : type de base inconnu ; utilisez sqlite+aiosqlite:// ou postgresql+asyncpg:// ({})",
+        "en": "BADGECLAIM_DATABASE_URL: unknown kind of database; use sqlite+aiosqlite:// or postgresql+asyncpg:// ({})",
+    },
+    "db_missing_driver": {
+        "fr": "BADGECLAIM_DATABASE_URL : pilote asynchrone absent ; pour PostgreSQL, écrivez postgresql+asyncpg:// "
+              "et installez « badgeclaim[postgres] » ({})",
+        "en": "BADGECLAIM_DATABASE_URL: no async driver; for PostgreSQL write postgresql+asyncpg:// and install "
+              "'badgeclaim[postgres]' ({})",
+    },
+    "db_unreachable": {
+        "fr": "la base de données ne répond pas : vérifiez qu'elle tourne et l'adresse BADGECLAIM_DATABASE_URL ({})",
+        "en": "the database does not answer: check that it runs and BADGECLAIM_DATABASE_URL ({})",
+    },
+    "db_no_database": {
+        "fr": "cette base n'existe pas sur le serveur : créez-la (createdb) ou corrigez BADGECLAIM_DATABASE_URL ({})",
+        "en": "that database does not exist on the server: create it (createdb) or fix BADGECLAIM_DATABASE_URL ({})",
+    },
+    "db_refused": {
+        "fr": "le serveur de base de données refuse la connexion (utilisateur ou mot de passe) ({})",
+        "en": "the database server refuses the connection (user or password) ({})",
     },
     "bad_date": {
         "fr": "date invalide {!r} : attendu le format ISO 8601, par ex. 2026-12-03T09:00",
@@ -66,9 +116,14 @@ def run_with_db(cli: CliContext, work: Callable[[async_sessionmaker[AsyncSession
     """Run ``work`` with a sessionmaker on the configured database, then close the engine."""
 
     async def main() -> T:
-        engine = create_engine(cli.settings.effective_database_url)
+        engine = create_engine(cli.settings.effective_database_url, must_exist=True)
         try:
             return await work(create_sessionmaker(engine))
+        except Exception as error:
+            problem = explain(error)
+            if problem is None:
+                raise
+            raise problem from None
         finally:
             await engine.dispose()
 
@@ -80,7 +135,7 @@ def utcnow() -> datetime:
 
 
 class DateTimeParam(click.ParamType):
-    """ISO 8601; a date-time without an offset is read in this machine's local time zone."""
+    """ISO 8601. A date-time without an offset stays naive here: the domain reads it in the event's zone."""
 
     name = "ISO-DATETIME"
 
@@ -92,7 +147,7 @@ class DateTimeParam(click.ParamType):
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(text("bad_date", language, value), param, ctx)
-        return parsed if parsed.tzinfo else parsed.astimezone()
+        return parsed
 
 
 class BadgeclaimGroup(click.Group):
@@ -111,11 +166,22 @@ class BadgeclaimGroup(click.Group):
         except SettingsError as exc:
             click.echo(text("error", _language(ctx), exc), err=True)
             sys.exit(2)
-        except (OperationalError, ProgrammingError) as exc:
-            if "no such table" in str(exc) or "does not exist" in str(exc):
-                click.echo(text("error", _language(ctx), text("not_initialised", _language(ctx))), err=True)
-                sys.exit(1)
+        except NotInitialised:
+            click.echo(text("error", _language(ctx), text("not_initialised", _language(ctx))), err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except Exception as exc:
+            language = _language(ctx)
+            problem = explain(exc)
+            if problem is None:
+                # A person never reads a traceback; the one line still names what broke, for a report.
+                click.echo(text("error", language, text("unexpected", language, f"{type(exc).__name__}: {exc}")),
+                           err=True)
+                sys.exit(70)
+            key = "not_initialised" if problem.reason == NOT_INITIALISED else f"db_{problem.reason}"
+            click.echo(text("error", language, text(key, language, problem.detail)), err=True)
+            sys.exit(1)
 
 
 def _language(ctx: click.Context) -> str:

@@ -27,7 +27,7 @@ async def initialise(
     cli_ctx: CliContext, *, name: str | None, url: str | None, email: str | None, image: bytes | None, now: datetime
 ) -> Issuer:
     """Migrate the schema; create the issuer and its keys the first time, update its details later."""
-    settings = cli_ctx.settings.with_secret_key()
+    settings = cli_ctx.settings.with_secret_key(create=True)
     engine = create_engine(settings.effective_database_url)
     try:
         await migrate(engine)
@@ -95,17 +95,22 @@ def event() -> None:
 
 @event.command("create")
 @click.option("--name", required=True, help="Event name.")
-@click.option("--starts", required=True, type=DateTimeParam(), help="Start (ISO 8601; local time if no offset).")
-@click.option("--ends", required=True, type=DateTimeParam(), help="End (ISO 8601; local time if no offset).")
+@click.option("--starts", required=True, type=DateTimeParam(),
+              help="Start (ISO 8601; read in the event's time zone when it has no offset).")
+@click.option("--ends", required=True, type=DateTimeParam(),
+              help="End (ISO 8601; read in the event's time zone when it has no offset).")
 @click.option("--place", help="Where it happens.")
+@click.option("--timezone", "timezone_name", help="The event's time zone, an IANA name (default: BADGECLAIM_TIMEZONE).")
 @pass_cli
-def event_create(cli_ctx: CliContext, name: str, starts: datetime, ends: datetime, place: str | None) -> None:
+def event_create(cli_ctx: CliContext, name: str, starts: datetime, ends: datetime, place: str | None,
+                 timezone_name: str | None) -> None:
     """Create an event; prints its id."""
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> str:
         async with sessions.begin() as session:
             issuer = await get_issuer(session)
-            made = await create_event(session, issuer, name=name, starts_at=starts, ends_at=ends, place=place, now=utcnow())
+            made = await create_event(session, issuer, name=name, starts_at=starts, ends_at=ends, place=place,
+                                      timezone=timezone_name or cli_ctx.settings.timezone, now=utcnow())
             return str(made.id)
 
     click.echo(run_with_db(cli_ctx, work))

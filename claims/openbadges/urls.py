@@ -185,3 +185,25 @@ def did_web_document_url(did: str) -> str:
         raise ValueError(f"not a did:web DID: {did!r}")
     path = "/".join(unquote(s) for s in segments)
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
+
+
+_ROOTED = tuple(re.compile("^(.*)/" + re.escape(t).replace(r"\{\}", "[^/]+") + "$") for _, t in _ROUTES)
+
+
+def public_root_of(url: str) -> str | None:
+    """The PUBLIC_URL a URL of ours was built on (scheme, host and path prefix), read off the URL itself,
+    or None when its path is none of our routes. Lets a verifier recognise badges issued under an earlier
+    or another PUBLIC_URL of the same installation."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    path = parts.path
+    if path.endswith("/.well-known/did.json"):
+        prefix: str | None = path[: -len("/.well-known/did.json")]
+    elif path.endswith("/did.json") and len(path) > len("/did.json"):
+        prefix = path[: -len("/did.json")]
+    else:
+        prefix = next((m.group(1) for m in (p.match(path) for p in _ROOTED) if m), None)
+    if prefix is None:
+        return None
+    return f"{parts.scheme}://{parts.netloc}{prefix}"
