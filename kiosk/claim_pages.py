@@ -211,6 +211,8 @@ async def received(request: web.Request) -> web.Response:
     async with state.sessionmaker() as session:
         award = await load_award_view(session, award_id)
     base = f"/awards/{award.id}"
+    if award.revoked_at is not None:
+        raise web.HTTPSeeOther(base)  # nothing to download: its page says why
     return render(request, "received.html", {
         "award": award,
         "award_path": base,

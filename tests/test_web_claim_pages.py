@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -204,3 +205,11 @@ async def test_with_email_on_the_page_queues_a_mail_in_the_page_language(db, wor
     assert (delivery.target, delivery.language) == ("eve@example.org", "en")
     after = await text_of(await client.get(response.headers["Location"]))
     assert "We are also sending it to the e-mail address you gave." in after
+
+
+async def test_the_page_after_the_claim_of_a_revoked_award_leads_to_its_public_page(site, issuing):
+    [code] = await site.codes(count=1)
+    award = (await (await site.api_claim(code)).json())["award_id"]
+    await issuing.revoke(uuid.UUID(award))
+    response = await site.client.get(f"/awards/{award}/received", allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == f"/awards/{award}"
