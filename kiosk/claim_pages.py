@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims import errors
-from claims.codes import is_deep_link_safe
+from claims.codes import CODE_LENGTH, format_code, is_deep_link_safe, normalise_code
 from claims.errors import ClaimError
 from claims.redemption import CodePreview, Recipient, normalise_email, preview_code, redeem_code
 from kiosk.award_view import load_award_view, parse_award_id
@@ -61,11 +61,17 @@ def problem_page(request: web.Request, refusal: ClaimError, typed: str = "") -> 
         "message": refusal_text(refusal.code, refusal.params, language, state_of(request).config.timezone),
         "next_steps": [translate(language, step) for step in steps],
         "offer_code_form": refusal.code in _OFFER_CODE_FORM,
-        "typed": typed[:64] if refusal.code == errors.CODE_TYPO else "",
+        "typed": _grouped(typed) if refusal.code == errors.CODE_TYPO else "",
     }, status=STATUS_OF.get(refusal.code, 422))
     if refusal.code == errors.RATE_LIMITED:
         response.headers["Retry-After"] = str(refusal.params["retry_after"])
     return response
+
+
+def _grouped(typed: str) -> str:
+    """What was typed, grouped as on the card when it has a code's length, so a typo is easier to spot."""
+    code = normalise_code(typed[:64])
+    return format_code(code) if len(code) == CODE_LENGTH else typed[:64]
 
 
 def _type_code_page(request: web.Request) -> web.Response:

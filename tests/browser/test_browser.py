@@ -157,3 +157,17 @@ async def test_axe_finds_nothing_serious_on_the_claim_result_and_award_pages(liv
     await shoot(page, f"06-award-page-{language}")
     report = {name: [(v["id"], v["impact"], v["help"], len(v["nodes"])) for v in items] for name, items in found.items()}
     assert not any(found.values()), report
+
+
+@pytest.mark.parametrize("language, words", [("fr", "faute de frappe"), ("en", "typo")])
+async def test_a_mistyped_code_is_corrected_on_its_page_with_javascript_off(live, browser, language, words):
+    code = await live.code(count=1)
+    wrong = "0" if code[-1] != "0" else "1"
+    page = await phone(browser, language, javascript=False)
+    await page.goto(f"{live.url}/c/{code[:-1]}{wrong}")
+    assert words in await page.locator("main").inner_text()
+    await shoot(page, f"07-mistyped-code-{language}")
+    await page.locator("input[name=code]").fill(code.lower())
+    await page.locator("button[type=submit]").click()
+    await page.wait_for_url(f"**/c/{code.lower()}")
+    assert await page.locator("form.claim[method=post]").count() == 1
