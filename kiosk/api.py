@@ -65,6 +65,8 @@ async def create_claim(request: web.Request) -> web.Response:
             session, code_text, Recipient(email=email, name=name), now, channel="web", issuing=state.issuing,
             nonce=nonce, through_display_token=through_token, deliveries=deliveries, language=language,
         )
+        if redemption.material is not None:  # a new award: what signed it knows the image's type
+            return redemption, redemption.material.badge.image_mime
         mime = await session.scalar(select(BadgeClass.image_mime).where(BadgeClass.id == redemption.award.badge_class_id))
         return redemption, mime or "image/png"
 

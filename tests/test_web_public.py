@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from claims.models import Award
+from claims.models import Award, BadgeClass
 from claims.openbadges.baking import unbake
 
 
@@ -166,3 +166,20 @@ async def test_static_files_are_cached_for_a_year_by_their_digest(site):
     stylesheet = page.split('rel="stylesheet" href="')[1].split('"')[0]
     response = await site.client.get(stylesheet)
     assert response.status == 200 and "immutable" in response.headers["Cache-Control"]
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30"/></svg>'
+
+
+async def test_an_svg_badge_is_served_at_its_svg_address(site):
+    async with site.db.sessionmaker.begin() as session:
+        await session.execute(update(BadgeClass).values(image=SVG, image_mime="image/svg+xml"))
+    [code] = await site.codes(count=1)
+    body = await (await site.api_claim(code)).json()
+    award = body["award_id"]
+    assert body["badge_image_url"].endswith(f"/awards/{award}/badge.svg")
+    png = await site.client.get(f"/awards/{award}/badge.png", allow_redirects=False)
+    assert png.status == 302 and png.headers["Location"] == f"/awards/{award}/badge.svg"
+    svg = await site.client.get(f"/awards/{award}/badge.svg")
+    assert svg.content_type == "image/svg+xml" and b"openbadges" in await svg.read()
+    assert "sandbox" in svg.headers["Content-Security-Policy"]
