@@ -48,7 +48,7 @@ def test_unknown_keys_in_the_toml_file_are_refused(tmp_path: Path):
 
 
 def test_generated_secret_key_is_kept_and_private(tmp_path: Path):
-    first = Settings(data_dir=tmp_path).with_secret_key()
+    first = Settings(data_dir=tmp_path).with_secret_key(create=True)
     second = Settings(data_dir=tmp_path).with_secret_key()
     assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
