@@ -23,6 +23,7 @@ from badgeclaim.settings import Settings
 from claims.context import IssuingContext
 from claims.models import Issuer
 from claims.outbox import Sender, run_worker
+from kiosk import WebConfig, create_app
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ AppFactory = Callable[[Settings, async_sessionmaker[AsyncSession], IssuingContex
 
 # Why serve could not start, besides the database (DatabaseProblem); the CLI words each for the person.
 ADDRESS_IN_USE = "address_in_use"
-WEB_APP_MISSING = "web_app_missing"
 
 
 class ServeError(Exception):
@@ -47,17 +47,12 @@ def utcnow() -> datetime:
 def kiosk_app(settings: Settings, sessions: async_sessionmaker[AsyncSession], issuing: IssuingContext,
               clock: Callable[[], datetime]) -> web.Application:
     """The real web app (kiosk.create_app) configured from the settings."""
-    try:  # imported here until kiosk/ provides create_app on main
-        from kiosk import create_app  # type: ignore[attr-defined]
-        from kiosk.config import WebConfig  # type: ignore[import-not-found]
-    except ImportError:
-        raise ServeError(WEB_APP_MISSING) from None
     config = WebConfig(
         public_url=settings.public_url, default_language=settings.language, timezone=settings.timezone,
         secret_key=settings.secret_key, telegram_bot_username=settings.telegram_bot_username,
         email_enabled=bool(settings.smtp_url),
     )
-    return create_app(config, sessions, issuing, clock=clock)  # type: ignore[no-any-return]
+    return create_app(config, sessions, issuing, clock=clock)
 
 
 def worker_owner() -> str:

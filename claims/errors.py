@@ -15,6 +15,7 @@ INVALID_INPUT = "invalid_input"
 NOT_FOUND = "not_found"
 DISPLAY_TOKEN_INVALID = "display_token_invalid"
 DISPLAY_TOKEN_EXPIRED = "display_token_expired"
+RATE_LIMITED = "rate_limited"  # too many wrong codes from one client: computed from rate_events
 DISPLAY_ONLY = "display_only"  # a display-only code typed or decoded bare, not through its rotating token
 
 

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -164,6 +164,21 @@ async def _insert_award(session: AsyncSession, values: dict[str, object]) -> Awa
     return (await session.scalars(statement.on_conflict_do_nothing().returning(Award))).first()
 
 
+def _broken_rule(row: Any, now: datetime, through_token: bool) -> ClaimError | None:
+    """The first rule of the code that a claim breaks now, short of its count; None when it is open."""
+    if row.display_only and not through_token:
+        return ClaimError(DISPLAY_ONLY)
+    if not row.active:
+        return ClaimError(CODE_INACTIVE)
+    if row.closed_at is not None and row.closed_at <= now:
+        return ClaimError(EVENT_CLOSED, event=row.name)
+    if row.valid_from is not None and now < row.valid_from:
+        return ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from, timezone=row.timezone)
+    if row.valid_until is not None and now >= row.valid_until:
+        return ClaimError(CODE_EXPIRED, valid_until=row.valid_until, timezone=row.timezone)
+    return None
+
+
 async def _refusal(
     session: AsyncSession, code_value: str, now: datetime, through_token: bool
 ) -> tuple[_CodeFacts, ClaimError]:
@@ -183,17 +198,65 @@ async def _refusal(
     if row is None:
         raise ClaimError(UNKNOWN_CODE)
     facts = _CodeFacts(row.id, row.event_id, row.badge_class_id, row.validity_days, 0, 0)
-    if row.display_only and not through_token:
-        return facts, ClaimError(DISPLAY_ONLY)
-    if not row.active:
-        return facts, ClaimError(CODE_INACTIVE)
-    if row.closed_at is not None and row.closed_at <= now:
-        return facts, ClaimError(EVENT_CLOSED, event=row.name)
-    if row.valid_from is not None and now < row.valid_from:
-        return facts, ClaimError(CODE_NOT_YET_VALID, valid_from=row.valid_from, timezone=row.timezone)
-    if row.valid_until is not None and now >= row.valid_until:
-        return facts, ClaimError(CODE_EXPIRED, valid_until=row.valid_until, timezone=row.timezone)
-    return facts, ClaimError(CODE_USED)
+    return facts, _broken_rule(row, now, through_token) or ClaimError(CODE_USED)
+
+
+@dataclass(frozen=True)
+class CodePreview:
+    """What a claim of a code would give, for the page a person sees before claiming (no image bytes)."""
+
+    code: str
+    badge_id: uuid.UUID
+    badge_name: str
+    badge_description: str
+    badge_image_mime: str
+    event_id: uuid.UUID
+    event_name: str
+    event_place: str | None
+    event_starts_at: datetime
+    event_ends_at: datetime
+    event_timezone: str
+    issuer_name: str
+    issuer_url: str
+
+
+async def preview_code(
+    session: AsyncSession, code_text: str, now: datetime, *, through_display_token: bool = False
+) -> CodePreview:
+    """The badge and event a claim of ``code_text`` would give now; raises the ClaimError a claim would.
+
+    Only a look: the claim itself may still be refused (the last slot taken meanwhile), and a person who
+    already holds the award is told ``code_used`` here where ``redeem_code`` would give it back to them.
+    """
+    code_value = parse_code(code_text)
+    row = (
+        await session.execute(
+            select(
+                ClaimCode.code, ClaimCode.active, ClaimCode.valid_from, ClaimCode.valid_until, ClaimCode.display_only,
+                ClaimCode.claims_count, ClaimCode.max_claims, Event.closed_at, Event.name, Event.timezone,
+                Event.id.label("event_id"), Event.place, Event.starts_at, Event.ends_at,
+                BadgeClass.id.label("badge_id"), BadgeClass.name.label("badge_name"), BadgeClass.description,
+                BadgeClass.image_mime, Issuer.name.label("issuer_name"), Issuer.url.label("issuer_url"),
+            )
+            .join(Event, Event.id == ClaimCode.event_id)
+            .join(BadgeClass, BadgeClass.id == ClaimCode.badge_class_id)
+            .join(Issuer, Issuer.id == BadgeClass.issuer_id)
+            .where(ClaimCode.code == code_value)
+        )
+    ).first()
+    if row is None:
+        raise ClaimError(UNKNOWN_CODE)
+    refusal = _broken_rule(row, now, through_display_token)
+    if refusal is None and row.claims_count >= row.max_claims:
+        refusal = ClaimError(CODE_USED)
+    if refusal is not None:
+        raise refusal
+    return CodePreview(
+        code=row.code, badge_id=row.badge_id, badge_name=row.badge_name, badge_description=row.description,
+        badge_image_mime=row.image_mime, event_id=row.event_id, event_name=row.name, event_place=row.place,
+        event_starts_at=row.starts_at, event_ends_at=row.ends_at, event_timezone=row.timezone,
+        issuer_name=row.issuer_name, issuer_url=row.issuer_url,
+    )
 
 
 async def redeem_code(

@@ -1,4 +1,4 @@
-"""A stand-in for kiosk.create_app (same call shape) so `serve` is tested before and apart from the real web app."""
+"""An app in kiosk.create_app's call shape with a slow route, which the real app has not: a request held in flight."""
 
 from __future__ import annotations
 

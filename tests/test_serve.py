@@ -1,4 +1,4 @@
-"""`serve`: up with /healthz, a clean stop on SIGTERM (in a real subprocess), the mail worker, start-up refusals."""
+"""`serve`: a request in flight at SIGTERM (in a real subprocess), the mail worker, start-up refusals."""
 
 from __future__ import annotations
 
@@ -58,18 +58,6 @@ async def start_process(settings: Settings) -> tuple[asyncio.subprocess.Process,
     line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
     assert line.startswith("READY "), line
     return process, line.split()[1]
-
-
-async def test_serve_answers_healthz_and_exits_cleanly_on_sigterm(sqlite_db, tmp_path, now):
-    await make_world(sqlite_db, now)
-    process, url = await start_process(settings_for(sqlite_db, tmp_path))
-    async with aiohttp.ClientSession() as client:
-        async with client.get(f"{url}/healthz") as response:
-            assert response.status == 200
-    process.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(process.communicate(), 20)
-    assert process.returncode == 0
-    assert "badgeclaim est arrêté." in stderr.decode() and "Traceback" not in stderr.decode()
 
 
 async def test_request_in_flight_at_sigterm_is_answered_and_new_ones_are_refused(sqlite_db, tmp_path, now):

@@ -12,7 +12,7 @@ import click
 
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, cli, error_line
-from badgeclaim.serve import ADDRESS_IN_USE, WEB_APP_MISSING, AppFactory, Listening, ServeError, kiosk_app, serve
+from badgeclaim.serve import ADDRESS_IN_USE, AppFactory, Listening, ServeError, kiosk_app, serve
 from badgeclaim.settings import Settings
 from claims.i18n import N_
 
@@ -21,7 +21,6 @@ pass_cli = click.make_pass_decorator(CliContext)
 REFUSALS = {
     ADDRESS_IN_USE: N_("cannot listen on {host}:{port} ({reason}): is the port already taken? Choose another with "
                        "--port"),
-    WEB_APP_MISSING: N_("the web app (kiosk) is not installed with this badgeclaim"),
 }
 
 HOST_HELP = N_("Address to listen on (default BADGECLAIM_HOST, 127.0.0.1: this machine only). Give 0.0.0.0 so that "
