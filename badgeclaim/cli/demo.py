@@ -10,20 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, CliError, cli, utcnow
 from badgeclaim.cli.setup import initialise
-from badgeclaim.database import create_engine, create_sessionmaker
 from claims.codes import claim_link, format_code
-from claims.context import IssuingContext
-from claims.awards import baked_award_image
 from claims.i18n import N_
-from claims.organising import claim_window, create_badge_class, create_codes, create_event
-from claims.redemption import Recipient, redeem_code
-from qr.fonts import BOLD, font_file
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -40,6 +33,9 @@ class DemoRun:
 
 def demo_badge_image(size: int = 400) -> bytes:
     """A round badge drawn with Pillow and the printed cards' font, so the demo needs no files of its own."""
+    from PIL import Image, ImageDraw, ImageFont
+    from qr.fonts import BOLD, font_file
+
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     centre = size / 2
@@ -104,6 +100,12 @@ def demo(cli_ctx: CliContext, data_dir: Path) -> None:
     Everything goes into a fresh --data-dir (its earlier demo database is replaced): the database,
     cards.pdf, poster.pdf, codes.csv and the baked badge demo-badge.png. Prints what it made and where.
     """
+    from badgeclaim.database import create_engine, create_sessionmaker
+    from claims.awards import baked_award_image
+    from claims.context import IssuingContext
+    from claims.organising import claim_window, create_badge_class, create_codes, create_event
+    from claims.redemption import Recipient, redeem_code
+
     data_dir = data_dir.resolve()
     lang = cli_ctx.language
     prepare_demo_folder(data_dir, lang)
