@@ -10,48 +10,19 @@ from sqlalchemy import event, exc as sa_exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from badgeclaim.database_problems import (  # noqa: F401  (re-exported: callers name them from here too)
+    BAD_URL,
+    MISSING_DRIVER,
+    NO_DATABASE,
+    NOT_INITIALISED,
+    REFUSED,
+    UNKNOWN_DIALECT,
+    UNREACHABLE,
+    DatabaseProblem,
+    explain,
+)
+
 MIGRATIONS_DIR = Path(str(importlib.resources.files("badgeclaim.migrations")))
-
-# Why a configured database cannot be used: stable codes, worded for people at the edge.
-BAD_URL = "bad_url"
-UNKNOWN_DIALECT = "unknown_dialect"
-MISSING_DRIVER = "missing_driver"
-UNREACHABLE = "unreachable"
-NO_DATABASE = "no_database"
-REFUSED = "refused"
-NOT_INITIALISED = "not_initialised"
-
-
-class DatabaseProblem(Exception):
-    """The configured database cannot be used: ``reason`` is one of the codes above, ``detail`` technical."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason, detail)
-        self.reason = reason
-        self.detail = detail
-
-
-def explain(error: BaseException) -> DatabaseProblem | None:
-    """What a failure met while connecting or querying says about the database, if it says anything."""
-    if isinstance(error, DatabaseProblem):
-        return error
-    text = str(error)
-    lowered = text.lower()
-    if isinstance(error, (ConnectionError, TimeoutError, OSError)) and not isinstance(error, sa_exc.SQLAlchemyError):
-        return DatabaseProblem(UNREACHABLE, text)
-    if isinstance(error, sa_exc.DBAPIError):
-        original = getattr(error, "orig", None)
-        if isinstance(original, (ConnectionError, TimeoutError, OSError)) or "connection refused" in lowered:
-            return DatabaseProblem(UNREACHABLE, text.splitlines()[0])
-        if 'database "' in lowered and "does not exist" in lowered:
-            return DatabaseProblem(NO_DATABASE, text.splitlines()[0])
-        if "role" in lowered and "does not exist" in lowered or "password authentication failed" in lowered:
-            return DatabaseProblem(REFUSED, text.splitlines()[0])
-        if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
-            return DatabaseProblem(NOT_INITIALISED, text.splitlines()[0])
-        if "unable to open database file" in lowered:
-            return DatabaseProblem(UNREACHABLE, text.splitlines()[0])
-    return None
 
 
 def create_engine(url: str, *, must_exist: bool = False, **kwargs: Any) -> AsyncEngine:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,7 @@ from claims.errors import (
     UNKNOWN_CODE,
     ClaimError,
 )
-from claims.models import Award, BadgeClass, ClaimCode, Delivery, Event, Issuer
+from claims.models import Award, BadgeClass, ClaimCode, Delivery, Event, Issuer, UTCDateTime
 from claims.openbadges.status_list import LIST_BITS
 
 CHANNELS = ("web", "telegram", "kiosk", "cli")
@@ -108,14 +108,10 @@ async def _existing_award(
     )
 
 
-async def _take_slot(session: AsyncSession, code_value: str, now: datetime, through_token: bool) -> _CodeFacts | None:
-    """Count one claim against the code, if it is open and has a slot left, in one conditional UPDATE.
-
-    The WHERE clause is what makes this race-proof: PostgreSQL re-checks it on the locked row after a
-    concurrent claim commits, and SQLite runs one writer at a time, so the count can't pass max_claims.
-    The same statement returns what signing needs (the revisions that key the cached material), so a
-    claim costs this UPDATE and one INSERT. None when nothing was updated; ``_refusal`` then says why.
-    """
+def _slot_statement(through_token: bool) -> Any:
+    """The conditional UPDATE that takes a slot, built once per variant with the code and the clock as
+    parameters: building and keying it anew on every claim cost more than running it."""
+    now = bindparam("clock", type_=UTCDateTime())
     closed = (
         select(Event.id)
         .where(Event.id == ClaimCode.event_id, Event.closed_at.is_not(None), Event.closed_at <= now)
@@ -128,7 +124,7 @@ async def _take_slot(session: AsyncSession, code_value: str, now: datetime, thro
     issuer_id = badge.with_only_columns(BadgeClass.issuer_id).scalar_subquery()
     issuer_revision = select(Issuer.revision).where(Issuer.id == issuer_id).scalar_subquery()
     conditions = [
-        ClaimCode.code == code_value,
+        ClaimCode.code == bindparam("code_value"),
         ClaimCode.active.is_(True),
         ClaimCode.claims_count < ClaimCode.max_claims,
         or_(ClaimCode.valid_from.is_(None), ClaimCode.valid_from <= now),
@@ -137,16 +133,28 @@ async def _take_slot(session: AsyncSession, code_value: str, now: datetime, thro
     ]
     if not through_token:
         conditions.append(ClaimCode.display_only.is_(False))
-    row = (
-        await session.execute(
-            update(ClaimCode)
-            .where(*conditions)
-            .values(claims_count=ClaimCode.claims_count + 1)
-            .returning(ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, validity_days, badge_revision,
-                       issuer_revision)
-            .execution_options(synchronize_session=False)
-        )
-    ).first()
+    return (
+        update(ClaimCode)
+        .where(*conditions)
+        .values(claims_count=ClaimCode.claims_count + 1)
+        .returning(ClaimCode.id, ClaimCode.event_id, ClaimCode.badge_class_id, validity_days, badge_revision,
+                   issuer_revision)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_SLOT = {through_token: _slot_statement(through_token) for through_token in (False, True)}
+
+
+async def _take_slot(session: AsyncSession, code_value: str, now: datetime, through_token: bool) -> _CodeFacts | None:
+    """Count one claim against the code, if it is open and has a slot left, in one conditional UPDATE.
+
+    The WHERE clause is what makes this race-proof: PostgreSQL re-checks it on the locked row after a
+    concurrent claim commits, and SQLite runs one writer at a time, so the count can't pass max_claims.
+    The same statement returns what signing needs (the revisions that key the cached material), so a
+    claim costs this UPDATE and one INSERT. None when nothing was updated; ``_refusal`` then says why.
+    """
+    row = (await session.execute(_SLOT[through_token], {"code_value": code_value, "clock": now})).first()
     return None if row is None else _CodeFacts(*row)
 
 
@@ -157,11 +165,27 @@ async def _give_slot_back(session: AsyncSession, code_id: int) -> None:
     )
 
 
+_AWARD_COLUMNS = (
+    "id", "badge_class_id", "event_id", "claim_code_id", "recipient_email", "recipient_salt", "recipient_name",
+    "telegram_user_id", "channel", "client_nonce", "status_index", "issued_at", "expires_at",
+)
+
+
+def _award_insert(dialect_insert: Any) -> Any:
+    columns = (*_AWARD_COLUMNS, "ob3_credential", "ob2_signed")
+    return (dialect_insert(Award).values({c: bindparam(f"v_{c}") for c in columns})
+            .on_conflict_do_nothing().returning(Award))
+
+
+# Built once: an INSERT with every column bound costs nothing to reuse, and much to build per claim.
+_INSERT_AWARD = {"postgresql": _award_insert(pg_insert), "sqlite": _award_insert(sqlite_insert)}
+
+
 async def _insert_award(session: AsyncSession, values: dict[str, object]) -> Award | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the new award, or None when a unique key was taken."""
-    dialect = (await session.connection()).dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Award).values(**values)
-    return (await session.scalars(statement.on_conflict_do_nothing().returning(Award))).first()
+    dialect = session.get_bind().dialect.name
+    params = {f"v_{name}": value for name, value in values.items()}
+    return (await session.scalars(_INSERT_AWARD[dialect], params)).first()
 
 
 def _broken_rule(row: Any, now: datetime, through_token: bool) -> ClaimError | None:
@@ -336,17 +360,13 @@ async def redeem_code(
     else:  # pragma: no cover - twenty index collisions in a row in a list of a million bits
         raise RuntimeError("could not allocate a status list index")
 
-    for delivery_channel, target in deliveries:
-        session.add(
-            Delivery(
-                award_id=award.id, channel=delivery_channel, target=target, language=language,
-                next_attempt_at=now, created_at=now,
-            )
-        )
+    if deliveries:
+        # A core INSERT, not session.add: the ORM's flush bookkeeping cost more than the row itself.
+        await session.execute(insert(Delivery), [
+            dict(award_id=award.id, channel=delivery_channel, target=target, language=language, status="pending",
+                 attempts=0, next_attempt_at=now, created_at=now)
+            for delivery_channel, target in deliveries
+        ])
     return Redemption(award, created=True, material=material)
 
 
-_AWARD_COLUMNS = (
-    "id", "badge_class_id", "event_id", "claim_code_id", "recipient_email", "recipient_salt", "recipient_name",
-    "telegram_user_id", "channel", "client_nonce", "status_index", "issued_at", "expires_at",
-)

@@ -100,8 +100,10 @@ def format_span(starts: datetime, ends: datetime, language: str, timezone: ZoneI
     """When an event runs: one day with its hours, or its first and last days."""
     first, last = starts.astimezone(timezone), ends.astimezone(timezone)
     if first.date() == last.date():
-        return translate(language, N_("%(day)s, %(start)s–%(end)s"), day=format_day(first, language, timezone),
-                         start=first.strftime("%H:%M"), end=last.strftime("%H:%M"))
+        # The hours are the event's wall time: the zone is named, so nobody reads them in their own.
+        hours = translate(language, N_("%(day)s, %(start)s–%(end)s"), day=format_day(first, language, timezone),
+                          start=first.strftime("%H:%M"), end=last.strftime("%H:%M"))
+        return f"{hours} ({i18n.zone_label(language, timezone.key)})"
     return translate(language, N_("%(first)s to %(last)s"), first=format_day(first, language, timezone),
                      last=format_day(last, language, timezone))
 

@@ -236,3 +236,13 @@ def test_out_with_the_wrong_extension_is_refused_and_nothing_is_awarded(run, set
 
 def test_first_init_without_the_issuer_says_what_is_missing(run):
     assert "--issuer-name" in stderr_line(run("init"))
+
+
+def test_the_command_line_starts_without_loading_the_heavy_libraries():
+    # `badgeclaim --help` must start fast: SQLAlchemy, Alembic, pyld, reportlab and Pillow load only in
+    # the commands that use them (bench: `time badgeclaim --help`).
+    probe = ("import sys, badgeclaim.cli; heavy = {'sqlalchemy', 'alembic', 'pyld', 'reportlab', 'PIL', 'aiohttp'}; "
+             "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

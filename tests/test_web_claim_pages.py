@@ -36,7 +36,7 @@ async def test_the_page_shows_the_badge_and_the_event_before_the_form(site):
 async def test_the_event_time_is_in_the_event_time_zone(site):
     [code] = await site.codes(count=1)
     page = await text_of(await site.client.get(f"/c/{code}"))
-    assert "12/06/2026, de 10:00 à 18:00" in page  # 08:00-16:00 UTC is 10:00-18:00 in Paris in June
+    assert "12/06/2026, de 10:00 à 18:00 (heure : France)" in page  # 08:00-16:00 UTC is 10:00-18:00 in Paris in June
 
 
 async def test_a_claim_redirects_to_the_badge_it_gave(site):

@@ -5,31 +5,28 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.codes import write_atomically
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, CliError, cli, run_with_db, utcnow
-from badgeclaim.cli.verify_text import render_report
-from badgeclaim.database import NOT_INITIALISED, DatabaseProblem, create_engine, create_sessionmaker
 from badgeclaim.settings import NotInitialised
-from claims.awards import Revocation, bake_award, material_for, revoke_award
-from claims.context import IssuingContext
 from claims.i18n import N_, format_when
-from claims.models import Award, Event
-from claims.openbadges.resolvers import http_resolver
-from claims.openbadges.urls import BadgeUrls
-from claims.openbadges.verify import verify_badge
-from claims.organising import awards_csv, get_by_id
-from claims.publishing import database_resolver
-from claims.redemption import Recipient, redeem_code
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from claims.awards import Revocation
+    from claims.context import IssuingContext
+
 
 pass_cli = click.make_pass_decorator(CliContext)
 
 
 def issuing_context(cli_ctx: CliContext) -> IssuingContext:
+    from claims.context import IssuingContext
+
     settings = cli_ctx.settings.with_secret_key()
     return IssuingContext(settings.public_url, settings.secret_key, settings.ob2_verification == "signed")
 
@@ -46,6 +43,9 @@ def claim(cli_ctx: CliContext, code: str, email: str | None, name: str | None, o
 
     Claiming again with the same e-mail gives back the same award.
     """
+    from claims.awards import bake_award, material_for
+    from claims.redemption import Recipient, redeem_code
+
     issuing = issuing_context(cli_ctx)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> str:
@@ -76,6 +76,13 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
     Badges of this installation are checked against its database; others over HTTP.
     Exit status 0 only when the badge is valid, not revoked and not expired.
     """
+    from badgeclaim.cli.verify_text import render_report
+    from badgeclaim.database import NOT_INITIALISED, DatabaseProblem, create_engine, create_sessionmaker
+    from claims.context import IssuingContext
+    from claims.openbadges.resolvers import http_resolver
+    from claims.openbadges.verify import verify_badge
+    from claims.publishing import database_resolver
+
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -112,6 +119,10 @@ def verify(cli_ctx: CliContext, file: Path) -> None:
 @pass_cli
 def revoke(cli_ctx: CliContext, award_id: str, reason: str | None) -> None:
     """Revoke an award: its OB 2.0 assertion answers 410 and its OB 3.0 status bit is set."""
+    from claims.awards import revoke_award
+    from claims.models import Award
+    from claims.organising import get_by_id
+
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> Revocation:
         async with sessions.begin() as session:
@@ -141,6 +152,10 @@ def awards() -> None:
 @pass_cli
 def awards_export(cli_ctx: CliContext, event_id: str, csv_path: Path) -> None:
     """Write the event's awards to a CSV (organiser's eyes only: it holds e-mail addresses)."""
+    from claims.models import Event
+    from claims.openbadges.urls import BadgeUrls
+    from claims.organising import awards_csv, get_by_id
+
     urls = BadgeUrls(cli_ctx.settings.public_url)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> bytes:

@@ -8,18 +8,19 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
 from claims.codes import claim_link, format_code
 from claims.i18n import N_, format_wall_time, zone_label
-from claims.models import BadgeClass, Event
-from claims.organising import claim_window, create_codes, get_by_id
-from qr.posters import Poster, render_posters
-from qr.sheets import Card, render_sheet
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from claims.models import BadgeClass, Event
+
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -45,6 +46,9 @@ def claim_links(cli_ctx: CliContext, codes: list[str], target: str) -> list[str]
 
 def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list[str], *, multi: bool,
                target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
+    from qr.posters import Poster, render_posters
+    from qr.sheets import Card, render_sheet
+
     image = badge.image if badge.image_mime == "image/png" else None
     links = claim_links(cli_ctx, codes, target)
     # Printed matter speaks both languages at once, French first, whatever the organiser's setting.
@@ -121,6 +125,9 @@ def codes_create(cli_ctx: CliContext, event_id: str, badge_id: str, count: int |
                  valid_from: datetime | None, valid_until: datetime | None, target: str, pdf: Path | None,
                  csv_path: Path | None, page_size: str, per_page: int, display_only: bool) -> None:
     """Create claim codes; prints one code per line (grouped, as printed)."""
+    from claims.models import BadgeClass, Event
+    from claims.organising import claim_window, create_codes, get_by_id
+
     page_size = page_size.upper()
     if page_size == "A3" and max_claims is None:
         raise click.BadParameter(translate(cli_ctx.language, N_("A3 is for posters (--max-claims)")),

@@ -12,23 +12,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-import segno
-from PIL import Image, ImageDraw, ImageFont
 
 from badgeclaim.cli.codes import render_csv, render_pdf, write_atomically
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, CliError, cli, utcnow
 from badgeclaim.cli.serve import HOST_HELP, PORT_HELP, run_server
 from badgeclaim.cli.setup import initialise
-from badgeclaim.database import create_engine, create_sessionmaker
 from badgeclaim.settings import Settings
 from claims.codes import claim_link, format_code
-from claims.context import IssuingContext
-from claims.awards import baked_award_image
 from claims.i18n import N_
-from claims.organising import claim_window, create_badge_class, create_codes, create_event
-from claims.redemption import Recipient, redeem_code
-from qr.fonts import BOLD, font_file
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -45,6 +37,9 @@ class DemoRun:
 
 def demo_badge_image(size: int = 400) -> bytes:
     """A round badge drawn with Pillow and the printed cards' font, so the demo needs no files of its own."""
+    from PIL import Image, ImageDraw, ImageFont
+    from qr.fonts import BOLD, font_file
+
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     centre = size / 2
@@ -137,6 +132,12 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
     as this machine, and scan the QR code shown (the links then use this machine's network address, unless
     BADGECLAIM_PUBLIC_URL says otherwise).
     """
+    from badgeclaim.database import create_engine, create_sessionmaker
+    from claims.awards import baked_award_image
+    from claims.context import IssuingContext
+    from claims.organising import claim_window, create_badge_class, create_codes, create_event
+    from claims.redemption import Recipient, redeem_code
+
     data_dir = data_dir.resolve()
     lang = cli_ctx.language
     prepare_demo_folder(data_dir, lang)
@@ -210,6 +211,8 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
     for label, value in lines:
         click.echo(f"{label.ljust(width)}  {value}")
     click.echo("\n" + translate(lang, N_("To use this data: export BADGECLAIM_DATA_DIR={path}"), path=data_dir))
+    import segno  # only the demo draws a QR in the terminal
+
     phone_url = claim_link(made.cards[3], public_url=settings.public_url)
     click.echo("\n" + translate(lang, N_("Claim this badge with a phone: {url}"), url=phone_url))
     segno.make(phone_url, error="m").terminal(out=sys.stdout, compact=True)

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, TypeVar
 
+from typing import TYPE_CHECKING
+
 import click
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.language import HELP_OPTION_NAMES, click_speaking, translate, translate_commands
-from badgeclaim.database import (
+from badgeclaim.database_problems import (
     BAD_URL,
     MISSING_DRIVER,
     NO_DATABASE,
@@ -21,14 +22,15 @@ from badgeclaim.database import (
     REFUSED,
     UNKNOWN_DIALECT,
     UNREACHABLE,
-    create_engine,
-    create_sessionmaker,
     explain,
 )
 from badgeclaim.settings import NotInitialised, Settings, SettingsError, load_settings
 from claims.errors import ClaimError
 from claims.i18n import DEFAULT_LANGUAGE, N_, negotiate
 from claims.messages import message
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 T = TypeVar("T")
 
@@ -57,6 +59,9 @@ class CliContext:
 
 def run_with_db(cli: CliContext, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
     """Run ``work`` with a sessionmaker on the configured database, then close the engine."""
+
+    # Imported here, not at the top: `badgeclaim --help` must not pay for SQLAlchemy.
+    from badgeclaim.database import create_engine, create_sessionmaker
 
     async def main() -> T:
         # must_exist: a command run before `init` creates no database (only init and demo make one).

@@ -6,21 +6,23 @@ import asyncio
 import logging
 import sys
 from dataclasses import replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, cli, error_line
-from badgeclaim.serve import ADDRESS_IN_USE, AppFactory, Listening, ServeError, kiosk_app, serve
 from badgeclaim.settings import Settings
 from claims.i18n import N_
 
+if TYPE_CHECKING:  # badgeclaim.serve loads aiohttp, SQLAlchemy and the web app: only `serve` and `demo` need them
+    from badgeclaim.serve import AppFactory, Listening
+
 pass_cli = click.make_pass_decorator(CliContext)
 
-REFUSALS = {
-    ADDRESS_IN_USE: N_("cannot listen on {host}:{port} ({reason}): is the port already taken? Choose another with "
-                       "--port"),
+REFUSALS = {  # by badgeclaim.serve.ServeError code
+    "address_in_use": N_("cannot listen on {host}:{port} ({reason}): is the port already taken? Choose another "
+                         "with --port"),
 }
 
 HOST_HELP = N_("Address to listen on (default BADGECLAIM_HOST, 127.0.0.1: this machine only). Give 0.0.0.0 so that "
@@ -28,12 +30,15 @@ HOST_HELP = N_("Address to listen on (default BADGECLAIM_HOST, 127.0.0.1: this m
 PORT_HELP = N_("Port to listen on (default BADGECLAIM_PORT, 8080).")
 
 
-def run_server(settings: Settings, *, app_factory: AppFactory = kiosk_app,
+def run_server(settings: Settings, *, app_factory: AppFactory | None = None,
                on_ready: Callable[[Listening], None] | None = None) -> int:
     """Serve in a fresh event loop until a signal stops it; the exit status (1 with one line on stderr).
 
-    A database that cannot be used raises DatabaseProblem, which the command group words.
+    ``app_factory`` defaults to the real web app. A database that cannot be used raises DatabaseProblem,
+    which the command group words.
     """
+    from badgeclaim.serve import ServeError, kiosk_app, serve
+
     language = settings.language
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -46,7 +51,7 @@ def run_server(settings: Settings, *, app_factory: AppFactory = kiosk_app,
             on_ready(listening)
 
     try:
-        asyncio.run(serve(settings, app_factory=app_factory, on_ready=ready))
+        asyncio.run(serve(settings, app_factory=app_factory or kiosk_app, on_ready=ready))
     except ServeError as exc:
         click.echo(error_line(language, translate(language, REFUSALS[exc.code], **exc.params)), err=True)
         return 1

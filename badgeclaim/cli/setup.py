@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
-from badgeclaim.database import create_engine, create_sessionmaker, migrate
 from claims.i18n import N_
-from claims.organising import create_badge_class, create_event, get_issuer, set_up_issuer
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from claims.models import Issuer
+
 
 pass_cli = click.make_pass_decorator(CliContext)
 
@@ -28,6 +31,9 @@ async def initialise(
     cli_ctx: CliContext, *, name: str | None, url: str | None, email: str | None, image: bytes | None, now: datetime
 ) -> Issuer:
     """Migrate the schema; create the issuer and its keys the first time, update its details later."""
+    from badgeclaim.database import create_engine, create_sessionmaker, migrate
+    from claims.organising import set_up_issuer
+
     settings = cli_ctx.settings.with_secret_key(create=True)
     engine = create_engine(settings.effective_database_url)
     try:
@@ -75,6 +81,8 @@ def badge() -> None:
 def badge_create(cli_ctx: CliContext, name: str, description: str, criteria: str, image: Path,
                  validity_days: int | None) -> None:
     """Create a badge class; prints its id."""
+    from claims.organising import create_badge_class, get_issuer
+
     data = read_file(cli_ctx, image)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> str:
@@ -106,6 +114,8 @@ def event() -> None:
 def event_create(cli_ctx: CliContext, name: str, starts: datetime, ends: datetime, place: str | None,
                  timezone_name: str | None) -> None:
     """Create an event; prints its id."""
+    from claims.organising import create_event, get_issuer
+
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> str:
         async with sessions.begin() as session:

@@ -13,6 +13,8 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
+from claims.openbadges.expansion_templates import ExpansionTemplates
+
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
@@ -42,6 +44,8 @@ MAX_DEPTH = 24
 _RESOLVED = LRUCache(maxsize=64)
 # pyld's context caches are plain dicts and LRUs, not safe to share between threads.
 _LOCK = threading.Lock()
+# Expanded shapes of the documents we sign, shared by every signature of the process (see the module).
+_TEMPLATES = ExpansionTemplates()
 
 
 class CanonicalizationError(ValueError):
@@ -95,8 +99,12 @@ def check_bounds(document: Mapping[str, Any]) -> None:
         raise CanonicalizationError(f"document nested deeper than {MAX_DEPTH}")
 
 
-def canonical_nquads(document: Mapping[str, Any]) -> str:
-    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
+def canonical_nquads(document: Mapping[str, Any], *, reuse_expansion: bool = False) -> str:
+    """The RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
+
+    ``reuse_expansion``: expand through the shape templates (expansion_templates), for documents we
+    sign ourselves; verification leaves it off and expands whatever it is given.
+    """
     check_bounds(document)
     options = {
         "base": "",
@@ -108,7 +116,12 @@ def canonical_nquads(document: Mapping[str, Any]) -> str:
     }
     try:
         with _LOCK:
-            dataset = jsonld.JsonLdProcessor().to_rdf(dict(document), options)
+            processor = jsonld.JsonLdProcessor()
+            if reuse_expansion:
+                expanded = _TEMPLATES.expand(document, lambda d: processor.expand(d, dict(options)))
+                dataset = processor.to_rdf(expanded, dict(options))
+            else:
+                dataset = processor.to_rdf(dict(document), options)
             return _FirstDegreeOnly().main(dataset, {"format": "application/n-quads"})
     except CanonicalizationError:
         raise

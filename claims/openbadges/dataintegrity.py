@@ -35,14 +35,14 @@ class Proof:
     value: Any = field(repr=False, compare=False)  # proofValue, decoded only when verifying
 
 
-def hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any]) -> bytes:
+def hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any], *, signing: bool = False) -> bytes:
     """SHA-256 of the canonical proof configuration, then of the canonical document (§3.3.4 Hashing)."""
     # The proof configuration is canonicalised under the document's contexts (§3.3.5 step 2).
     config = {"@context": document["@context"], **proof_config}
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     return (
-        hashlib.sha256(canonical_nquads(config).encode("utf-8")).digest()
-        + hashlib.sha256(canonical_nquads(unsecured).encode("utf-8")).digest()
+        hashlib.sha256(canonical_nquads(config, reuse_expansion=signing).encode("utf-8")).digest()
+        + hashlib.sha256(canonical_nquads(unsecured, reuse_expansion=signing).encode("utf-8")).digest()
     )
 
 
@@ -68,7 +68,7 @@ def add_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
-    signature = private_key.sign(hash_data(document, config))
+    signature = private_key.sign(hash_data(document, config, signing=True))
     return {**document, "proof": [{**config, "proofValue": multibase_b58(signature)}]}
 
 
