@@ -150,6 +150,8 @@ class ClaimCode(Base):
     target: Mapped[str] = mapped_column(String(16), default="web")
     # Shown only as the kiosk's rotating QR: redeemable through a valid display token, never typed bare.
     display_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The codes made by one `codes create` (or one console form): deactivated, exported and printed together.
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(lazy="raise")
@@ -186,6 +188,10 @@ class Award(Base):
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
     ob2_signed: Mapped[str | None] = mapped_column(Text)  # compact JWS when OB 2.0 signed verification is on
     ob3_credential: Mapped[str | None] = mapped_column(Text)  # the signed OpenBadgeCredential JSON
+    # Kept when the person asks to be forgotten: the published documents carry this hash of the e-mail
+    # (with recipient_salt), so the badge stays verifiable after the address itself is erased.
+    recipient_email_hash: Mapped[str | None] = mapped_column(String(80))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     badge_class: Mapped[BadgeClass] = relationship(lazy="raise")
     event: Mapped[Event] = relationship(lazy="raise")
@@ -240,8 +246,105 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The issuer whose data was touched, so the console shows each issuer its own log only.
+    issuer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Kiosk(Base):
+    """A kiosk page bound to one event. Only a hash of its URL token is stored; revoking ends it at once."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Display mode: the display-only multi-use code whose rotating token the kiosk shows as a QR.
+    display_code_id: Mapped[int | None] = mapped_column(ForeignKey("claim_codes.id"))
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(lazy="raise")
+
+
+class Account(Base):
+    """A person who runs events from the organiser console: an issuer's owner or one of its organisers."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    issuer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("issuers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
+    role: Mapped[str] = mapped_column(String(16))  # "owner" | "organiser"
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None until the link is used
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    issuer: Mapped[Issuer] = relationship(lazy="raise")
+
+
+class OneTimeToken(Base):
+    """A link that works once: set or reset a console password, or link a Telegram account as organiser."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    purpose: Mapped[str] = mapped_column(String(32))  # "set_password" | "telegram_organiser"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A console login, kept server-side so every process sees it and logging out ends it everywhere."""
+
+    __tablename__ = "web_sessions"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventOrganiser(Base):
+    """A Telegram account allowed to see an event's /stats and print its /codes from the bot."""
+
+    __tablename__ = "event_organisers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("event_id", "telegram_user_id"),)
+
+
+class TelegramChat(Base):
+    """One Telegram user's conversation with the bot: kept in the database, since any process may receive
+    their next update."""
+
+    __tablename__ = "telegram_chats"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen with /language; None: from Telegram
+    state: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TelegramUpdate(Base):
+    """Update ids already taken: Telegram redelivers a webhook update it thinks was lost."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
