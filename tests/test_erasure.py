@@ -64,17 +64,10 @@ async def test_forgetting_keeps_the_hash_of_the_published_identity(db, world, no
     assert (await load(db, award_id)).recipient_email_hash == hashed_identity(EMAIL, salt)
 
 
-async def test_hosted_assertion_is_the_same_document_after_erasure(db, world, now):
+@pytest.mark.parametrize("document", ["/ob2/assertions/{}", "/ob3/credentials/{}"])
+async def test_published_document_is_the_same_after_erasure(db, world, now, document):
     award_id = await claim(db, world, now, email=EMAIL)
-    path = f"/ob2/assertions/{award_id}"
-    before = await served(db, path, now)
-    await forget(db, now, email=EMAIL)
-    assert await served(db, path, now) == before
-
-
-async def test_ob3_credential_is_the_same_document_after_erasure(db, world, now):
-    award_id = await claim(db, world, now, email=EMAIL)
-    path = f"/ob3/credentials/{award_id}"
+    path = document.format(award_id)
     before = await served(db, path, now)
     await forget(db, now, email=EMAIL)
     assert await served(db, path, now) == before
