@@ -9,11 +9,13 @@ from datetime import datetime, timezone
 from typing import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from claims.context import IssuingContext
 from claims.rate_limits import forget_old_events
 from kiosk import api, claim_pages, documents, public_pages
+from kiosk.console import UPLOAD_LIMITS, LinkMailer, console_middlewares, setup_console
 from kiosk.claiming import WRONG_CODE
 from kiosk.config import WebConfig
 from kiosk.i18n import LANGUAGES, language_middleware
@@ -41,21 +43,26 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utc_now,
     telegram_webhook: WebhookHandler | None = None,
+    send_link: LinkMailer | None = None,
+    password_hasher: PasswordHasher | None = None,
 ) -> web.Application:
     """The web app on a database the caller owns (it makes the engine and disposes of it)."""
     if config.default_language not in LANGUAGES:
         raise ValueError(f"default_language must be one of {LANGUAGES}")
+    sessions, console = console_middlewares(config, sessionmaker, clock)
     app = web.Application(
         client_max_size=config.max_body_bytes,
         middlewares=[
             language_middleware(config.default_language),
             error_middleware,
             security_headers_middleware,
-            body_limit_middleware(config.max_body_bytes),
+            body_limit_middleware(config.max_body_bytes, UPLOAD_LIMITS),
+            *console,
         ],
     )
     app[STATE] = WebState(config, sessionmaker, issuing, clock, WebKeys(config.secret_key))
     setup_templates(app)
+    setup_console(app, sessions, send_link, password_hasher)
     for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes):
         app.router.add_routes(table)
     if telegram_webhook is not None:

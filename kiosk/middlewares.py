@@ -4,7 +4,7 @@ and the early refusal of oversized bodies."""
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Mapping
 
 from aiohttp import web
 
@@ -118,13 +118,21 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return refusal_response(request, 500)
 
 
-def body_limit_middleware(max_bytes: int) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def body_limit_middleware(
+    max_bytes: int, larger: Mapping[str, int] | None = None
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """Refuse a body over ``max_bytes``, or over ``larger[route name]`` for the few routes that take uploads."""
+    larger = dict(larger or {})
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        limit = larger.get(request.match_info.route.name or "", max_bytes)
         # Refused on the announced length, before a byte of the body is read; a chunked body with no
-        # length is cut off by the app's client_max_size while it is read.
-        if request.content_length is not None and request.content_length > max_bytes:
+        # length is cut off by client_max_size while it is read.
+        if request.content_length is not None and request.content_length > limit:
             raise WebRefusal(413)
+        if limit != max_bytes:
+            request = request.clone(client_max_size=limit)
         return await handler(request)
 
     return middleware
