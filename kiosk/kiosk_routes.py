@@ -164,7 +164,8 @@ async def kiosk_claim(request: web.Request) -> web.Response:
         deliveries = [("email", asked.email)] if asked.email and state.config.email_enabled else []
         redemption = await redeem_code(
             session, code_text, Recipient(email=asked.email, name=asked.name), now, channel="kiosk",
-            issuing=state.issuing, nonce=asked.nonce, through_display_token=through_token, deliveries=deliveries, language=language,
+            issuing=state.issuing, nonce=asked.nonce, through_display_token=through_token, deliveries=deliveries,
+            language=language,
         )
         await count_event(session, KIOSK_CLAIMS, str(kiosk.id), now)
         if redemption.material is not None:
