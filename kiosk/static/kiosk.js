@@ -245,15 +245,15 @@
     return text;
   }
 
+  // Gaps are measured between the events' own time stamps (when the keys came in), not when this handler
+  // ran: a busy page (the camera starting) would otherwise split one fast scan into slow pieces.
   var strokes = [];
-  var lastStroke = 0;
   document.addEventListener("keydown", function (event) {
     lastActivity = Date.now();
     var target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) { return; }
-    var now = Date.now();
-    if (now - lastStroke > WEDGE_GAP_MS) { strokes = []; }
-    lastStroke = now;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) { strokes = []; return; }
+    var at = event.timeStamp;
+    if (strokes.length && at - strokes[strokes.length - 1].at > WEDGE_GAP_MS) { strokes = []; }
     if (event.key === "Enter") {
       var scanned = strokes;
       strokes = [];
@@ -264,7 +264,7 @@
       return;
     }
     if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      strokes.push({key: event.key, code: event.code || "", shift: event.shiftKey});
+      strokes.push({key: event.key, code: event.code || "", shift: event.shiftKey, at: at});
     }
   });
 
@@ -300,7 +300,8 @@
       attendee.sending = false;
       var error = result.answer && result.answer.error;
       if (result.status === 404 && error && error.code === "kiosk_closed") { showClosed(); return; }
-      if (error && error.code === "invalid_input" && error.field === "email" && byId("email-input")) {
+      // The name field's maxlength keeps it valid: an invalid input with an e-mail given is the e-mail.
+      if (error && error.code === "invalid_input" && body.email && (!error.field || error.field === "email")) {
         show("form");
         var message = byId("email-error");
         message.setAttribute("data-t", "error_invalid_email");
