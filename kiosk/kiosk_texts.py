@@ -30,11 +30,14 @@ KIOSK_TEXTS: dict[str, str] = {
     # Form.
     "form_title": N_("Your badge, almost ready"),
     "form_intro": N_("Your name and e-mail are optional: you can skip them."),
+    "form_intro_name_only": N_("Your name is optional: you can skip it."),
     "name_label": N_("Your name"),
     "email_label": N_("Your e-mail"),
     "optional": N_("(optional)"),
     "name_hint": N_("Shown on your badge's public page."),
-    "email_hint": N_("We send the badge to this address."),
+    "email_hint": N_("We send the badge to this address, and your backpack recognises you by it."),
+    "stored": N_("We keep your name and e-mail only to issue this badge; the badge itself holds a scrambled form of "
+                 "the e-mail, never the address."),
     "skip": N_("Skip"),
     "get_badge": N_("Get my badge"),
     "sending": N_("Getting your badge…"),
