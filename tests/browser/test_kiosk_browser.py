@@ -25,7 +25,7 @@ from claims.kiosks import create_kiosk, revoke_kiosk
 from claims.models import Award, BadgeClass
 from conftest import Database, World, make_world, open_database
 from qr import decode
-from test_browser import ARGS, AXE, CHROMIUM, LOCALES, axe_violations, missing, shoot
+from test_browser import AXE, LOCALES, axe_violations, chromium, missing, shoot
 from web_support import Clock, build_app, make_codes, with_config
 
 KIOSK = {"width": 1280, "height": 800}
@@ -94,30 +94,13 @@ async def site(tmp_path: Path, now: datetime) -> AsyncIterator[KioskSite]:
         yield served
 
 
-@contextlib.asynccontextmanager
-async def chromium(*extra: str) -> AsyncIterator[Any]:
-    """Debian's Chromium (never one Playwright downloads), with a fake camera: its test pattern, or a file."""
-    import shutil
-    if not shutil.which(CHROMIUM):
-        missing(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.async_api import async_playwright
-    except ImportError:
-        missing("the playwright package is not installed")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", *extra],
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
+FAKE_CAMERA = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    async with chromium() as launched:
+    """Chromium with a fake camera showing its moving test pattern."""
+    async with chromium(*FAKE_CAMERA) as launched:
         yield launched
 
 
@@ -159,7 +142,7 @@ async def test_a_card_shown_to_the_camera_gives_a_badge_and_the_kiosk_then_forge
         frame = card_photo(f"{site.url}/c/{code}")
         frame.save(tmp_path / "card.png")
         video = write_y4m(tmp_path / "card.y4m", frame)
-        async with chromium(f"--use-file-for-fake-video-capture={video}") as browser:
+        async with chromium(*FAKE_CAMERA, f"--use-file-for-fake-video-capture={video}") as browser:
             page = await kiosk_page(browser, site.kiosk_url)
             history_before = await page.evaluate("history.length")
             await on_screen(page, "form")
