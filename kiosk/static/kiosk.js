@@ -181,6 +181,7 @@
           .then(function (body) {
             if (!body) { return; }
             if (body.code) { codeRead(body.code); } else if (body.foreign) { notice("foreign_qr"); }
+            else if (noticeKey === "foreign_qr") { notice(null); }  // the wrong card is gone from view
           })
           .catch(function () { /* a lost frame: the next one will do */ })
           .then(done);
@@ -293,7 +294,9 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       if (response.status >= 500) { throw new Error("server " + response.status); }
-      return response.json().then(function (answer) { return {status: response.status, answer: answer}; });
+      // A refusal without JSON (a proxy's page) is still a refusal, not a network problem to retry.
+      return response.json().catch(function () { return null; })
+        .then(function (answer) { return {status: response.status, answer: answer}; });
     }).then(function (result) {
       if (!attendee) { return; }
       if (result.status === 200 || result.status === 201) { showBadge(result.answer); return; }
