@@ -88,6 +88,17 @@ async def test_the_idle_time_is_the_apps_setting_not_a_query(db, world, clock, a
     assert 'data-idle="45"' in html
 
 
+async def test_a_display_kiosk_page_is_in_display_mode(site):
+    token = await new_kiosk(site, display_code=await display_code(site))
+    html = await (await site.client.get(f"/kiosk/{token}")).text()
+    assert 'data-display="true"' in html and 'data-display-period="60"' in html
+
+
+async def test_a_kiosk_that_reads_cards_is_not_in_display_mode(site):
+    token = await new_kiosk(site)
+    assert 'data-display="false"' in await (await site.client.get(f"/kiosk/{token}")).text()
+
+
 @pytest.mark.parametrize("language, words", [("fr", "Kiosque fermé"), ("en", "Kiosk closed")])
 async def test_an_unknown_kiosk_page_is_a_404_kiosk_closed_page(site, language, words):
     response = await site.client.get("/kiosk/no-such-kiosk-token-at-all-0", headers={"Accept-Language": language})
