@@ -243,6 +243,17 @@ async def test_a_qwerty_scanner_on_an_azerty_computer_still_gives_the_badge(site
     assert await site.awards() == 1
 
 
+async def test_a_code_typed_by_a_qwerty_scanner_into_the_code_field_of_an_azerty_computer_is_mapped_back(site, browser):
+    code = await site.code()
+    page = await kiosk_page(browser, site.kiosk_url)
+    await page.locator("#type-code").click()
+    garbled = "".join(char for char, _, _ in azerty_strokes(format_code(code)))
+    await page.locator("#code-input").fill(garbled)
+    await page.locator("#code-form button[type=submit]").click()
+    await skip_to_badge(page)
+    assert await site.awards() == 1
+
+
 async def test_slow_keystrokes_with_no_field_focused_are_not_taken_for_a_scan(site, browser):
     code = await site.code()
     page = await kiosk_page(browser, site.kiosk_url)
