@@ -54,6 +54,8 @@
 
   function show(name) {
     screen = name;
+    // A new screen is a new start for the idle count: a card read by the camera touches nothing.
+    lastActivity = Date.now();
     document.querySelectorAll(".screen").forEach(function (el) { el.hidden = el.id !== "screen-" + name; });
     if (name !== "attract") { notice(null); }
     var heading = document.querySelector("#screen-" + name + " h1");

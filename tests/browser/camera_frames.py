@@ -14,9 +14,7 @@ from qr import qr_png
 def card_photo(qr_text: str, *, size: tuple[int, int] = (640, 480), angle: float = 4.0) -> Image.Image:
     """What a camera sees: grey paper with some grain, a white card held a little askew, its QR, slightly soft."""
     width, height = size
-    noise = np.random.default_rng(7).normal(0, 6, (height, width))
-    shade = np.linspace(-12, 12, width)[None, :]  # light falls unevenly across a desk
-    background = Image.fromarray(np.clip(150 + noise + shade, 0, 255).astype(np.uint8), "L").convert("RGB")
+    background = _paper(size)
 
     symbol = Image.open(io.BytesIO(qr_png(qr_text, scale=4))).convert("RGB")
     side = int(height * 0.55)
@@ -33,12 +31,37 @@ def card_photo(qr_text: str, *, size: tuple[int, int] = (640, 480), angle: float
     return background.filter(ImageFilter.GaussianBlur(0.8))
 
 
-def write_y4m(path: Path, frame: Image.Image, *, frames: int = 10, fps: int = 10) -> Path:
-    """``frames`` copies of ``frame`` as YUV4MPEG2 4:2:0 (BT.601 studio range): header, then FRAME + Y, U, V."""
-    rgb = np.asarray(frame.convert("RGB"), dtype=np.float32)
-    height, width = rgb.shape[:2]
+def empty_desk(size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """The camera's view while nobody shows a card."""
+    return _paper(size)
+
+
+def _paper(size: tuple[int, int]) -> Image.Image:
+    width, height = size
+    noise = np.random.default_rng(7).normal(0, 6, (height, width))
+    shade = np.linspace(-12, 12, width)[None, :]  # light falls unevenly across a desk
+    return Image.fromarray(np.clip(150 + noise + shade, 0, 255).astype(np.uint8), "L").convert("RGB")
+
+
+def write_y4m(path: Path, scenes: list[tuple[Image.Image, int]], *, fps: int = 10) -> Path:
+    """Each (picture, how many frames) in turn as YUV4MPEG2 4:2:0 (BT.601 studio range): header, then FRAME +
+    Y, U, V planes per frame. Chromium plays it at ``fps`` and starts again at the end."""
+    width, height = scenes[0][0].size
     if width % 2 or height % 2:
         raise ValueError("4:2:0 needs even dimensions")
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420\n".encode("ascii"))
+        for picture, count in scenes:
+            planes = _yuv420(picture)
+            for _ in range(count):
+                out.write(b"FRAME\n")
+                out.write(planes)
+    return path
+
+
+def _yuv420(picture: Image.Image) -> bytes:
+    rgb = np.asarray(picture.convert("RGB"), dtype=np.float32)
+    height, width = rgb.shape[:2]
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     y = 16 + 0.257 * r + 0.504 * g + 0.098 * b
     u = 128 - 0.148 * r - 0.291 * g + 0.439 * b
@@ -47,11 +70,4 @@ def write_y4m(path: Path, frame: Image.Image, *, frames: int = 10, fps: int = 10
     def subsample(plane: np.ndarray) -> np.ndarray:
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
 
-    planes = b"".join(np.clip(p, 0, 255).round().astype(np.uint8).tobytes()
-                      for p in (y, subsample(u), subsample(v)))
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420\n".encode("ascii"))
-        for _ in range(frames):
-            out.write(b"FRAME\n")
-            out.write(planes)
-    return path
+    return b"".join(np.clip(p, 0, 255).round().astype(np.uint8).tobytes() for p in (y, subsample(u), subsample(v)))

@@ -19,7 +19,7 @@ from aiohttp import web
 from sqlalchemy import func, select, update
 
 from badgeclaim.cli.demo import demo_badge_image
-from camera_frames import card_photo, write_y4m
+from camera_frames import card_photo, empty_desk, write_y4m
 from claims.codes import format_code
 from claims.kiosks import create_kiosk, revoke_kiosk
 from claims.models import Award, BadgeClass
@@ -141,7 +141,7 @@ async def test_a_card_shown_to_the_camera_gives_a_badge_and_the_kiosk_then_forge
         code = await site.code()
         frame = card_photo(f"{site.url}/c/{code}")
         frame.save(tmp_path / "card.png")
-        video = write_y4m(tmp_path / "card.y4m", frame)
+        video = write_y4m(tmp_path / "card.y4m", [(frame, 10)])
         async with chromium(*FAKE_CAMERA, f"--use-file-for-fake-video-capture={video}") as browser:
             page = await kiosk_page(browser, site.kiosk_url)
             history_before = await page.evaluate("history.length")
@@ -260,6 +260,21 @@ async def test_slow_keystrokes_with_no_field_focused_are_not_taken_for_a_scan(si
     await page.keyboard.type(format_code(code) + "\n", delay=120)
     assert await page.locator("#screen-attract").is_visible()
     assert await site.awards() == 0
+
+
+async def test_a_card_read_after_the_kiosk_sat_idle_longer_than_its_idle_time_keeps_its_form(tmp_path, now):
+    async with serve_kiosk(tmp_path, now, idle_seconds=2) as site:
+        code = await site.code()
+        # Four seconds of an empty desk (twice the idle time), then somebody holds up a card.
+        scenes = [(empty_desk(), 40), (card_photo(f"{site.url}/c/{code}"), 40)]
+        video = write_y4m(tmp_path / "late-card.y4m", scenes)
+        async with chromium(*FAKE_CAMERA, f"--use-file-for-fake-video-capture={video}") as browser:
+            page = await kiosk_page(browser, site.kiosk_url)
+            await page.evaluate("window.kioskTestMarker = true")
+            await on_screen(page, "form")
+            await asyncio.sleep(1)  # well within the idle time the form now has
+            assert await page.locator("#screen-form").is_visible()
+            assert await page.evaluate("window.kioskTestMarker") is True
 
 
 # 3. Display mode ------------------------------------------------------------------------------------
