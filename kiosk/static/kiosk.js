@@ -24,7 +24,6 @@
   var closed = false;
   var noticeKey = null;
   var errorKey = null;
-  var badgeShownAt = 0;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -84,7 +83,10 @@
     attendee = null;
     stopCamera();
     try { window.sessionStorage.clear(); window.localStorage.clear(); } catch (e) { /* storage disabled */ }
+    // The page stays on "closed" (no reload: the kiosk is gone): what it showed of the attendee goes now.
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    ["badge-image", "download-qr"].forEach(function (id) { byId(id).removeAttribute("src"); byId(id).alt = ""; });
+    byId("badge-name").textContent = "";
     show("closed");
   }
 
@@ -336,8 +338,6 @@
     byId("emailed").hidden = !answer.emailed;
     // The form's values are no longer needed: gone from the DOM before the badge shows.
     document.querySelectorAll("#claim-form input").forEach(function (input) { input.value = ""; });
-    badgeShownAt = Date.now();
-    lastActivity = badgeShownAt;
     show("badge");
     tick();
   }

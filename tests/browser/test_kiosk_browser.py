@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from claims.kiosks import create_kiosk, revoke_kiosk
 from claims.models import Award, BadgeClass
 from conftest import Database, World, make_world, open_database
 from qr import decode
+from scanner_keys import azerty_strokes, qwerty_strokes, scan
 from test_browser import AXE, LOCALES, axe_violations, chromium, missing, shoot
 from web_support import Clock, build_app, make_codes, with_config
 
@@ -171,50 +171,6 @@ async def test_a_card_shown_to_the_camera_gives_a_badge_and_the_kiosk_then_forge
 
 
 # 2. The USB scanner -----------------------------------------------------------------------------------
-
-# The physical key (and shift) a QWERTY-configured scanner presses for each character, and what a French AZERTY
-# computer makes of those keys.
-_QWERTY_KEYS = {**{str(d): (f"Digit{d}", False) for d in range(10)}, "-": ("Minus", False), "_": ("Minus", True),
-                ".": ("Period", False), "/": ("Slash", False), ":": ("Semicolon", True), "=": ("Equal", False),
-                "?": ("Slash", True)}
-_AZERTY_OUTPUT = {("Digit1", False): "&", ("Digit2", False): "é", ("Digit3", False): '"', ("Digit4", False): "'",
-                  ("Digit5", False): "(", ("Digit6", False): "-", ("Digit7", False): "è", ("Digit8", False): "_",
-                  ("Digit9", False): "ç", ("Digit0", False): "à", ("Minus", False): ")", ("Minus", True): "°",
-                  ("Period", False): ":", ("Slash", False): "!", ("Semicolon", True): "M", ("Equal", False): "=",
-                  ("Slash", True): "§", ("KeyQ", False): "a", ("KeyQ", True): "A", ("KeyA", False): "q",
-                  ("KeyA", True): "Q", ("KeyW", False): "z", ("KeyW", True): "Z", ("KeyZ", False): "w",
-                  ("KeyZ", True): "W", ("KeyM", False): ",", ("KeyM", True): "?"}
-
-
-def qwerty_strokes(meant: str) -> list[tuple[str, str, bool]]:
-    """(physical key, shift) for each character a QWERTY scanner sends, with what a QWERTY computer types."""
-    return [(char, *(_QWERTY_KEYS.get(char) or (f"Key{char.upper()}", char.isupper()))) for char in meant]
-
-
-def azerty_strokes(meant: str) -> list[tuple[str, str, bool]]:
-    """The same keys, with what a French AZERTY computer makes of them."""
-    return [(_AZERTY_OUTPUT.get((key, shift), char), key, shift) for char, key, shift in qwerty_strokes(meant)]
-
-
-async def scan(page: Any, strokes: list[tuple[str, str, bool]]) -> str:
-    """Trusted key events as the operating system hands a scanner's keys over: stamped 10 ms apart, then Enter.
-
-    The time stamps are the keys' own (Input.dispatchKeyEvent's ``timestamp``), so a busy test machine that
-    delivers them slowly cannot make a scan look like typing, nor the other way round.
-    """
-    cdp = await page.context.new_cdp_session(page)
-    start = time.time()
-    for index, (char, key, shift) in enumerate(strokes):
-        at, modifiers = start + index * 0.01, 8 if shift else 0
-        await cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": char, "code": key, "text": char,
-                                                  "unmodifiedText": char, "modifiers": modifiers, "timestamp": at})
-        await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": char, "code": key, "modifiers": modifiers,
-                                                  "timestamp": at + 0.004})
-    enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "timestamp": start + len(strokes) * 0.01}
-    await cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **enter})
-    await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter})
-    return "".join(char for char, _, _ in strokes)
-
 
 async def skip_to_badge(page: Any) -> None:
     await on_screen(page, "form")
