@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from claims import errors
+from claims.awards import revoke_award
 from claims.display_tokens import make_display_token
 from claims.download_links import make_download_token
 from claims.kiosks import create_kiosk, revoke_kiosk
@@ -385,3 +386,10 @@ async def test_an_edited_download_link_is_a_404(site):
     path = body["download_url"][len(PUBLIC_URL):]
     edited = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
     assert (await site.client.get(edited)).status == 404
+
+
+async def test_the_download_link_of_a_revoked_award_is_a_404(site):
+    body = await _claimed(site)
+    async with site.db.sessionmaker.begin() as session:
+        await revoke_award(session, uuid.UUID(body["award_id"]), "mistake", site.clock.now)
+    assert (await site.client.get(body["download_url"][len(PUBLIC_URL):])).status == 404
