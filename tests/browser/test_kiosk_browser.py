@@ -153,8 +153,12 @@ async def test_a_card_shown_to_the_camera_gives_a_badge_and_the_kiosk_then_forge
             await on_screen(page, "badge")
             await page.locator("#badge-image").evaluate("img => img.decode()")
             await page.locator("#download-qr").evaluate("img => img.decode()")
-            await shoot(page, "kiosk-11-camera-badge-fr")
+            shot = await shoot(page, "kiosk-11-camera-badge-fr")
             assert await page.locator("#emailed").is_visible()
+            # The QR on screen is what the attendee's phone opens: it must download the badge.
+            [download] = [text for text in decode(shot.read_bytes()) if text.startswith(f"{site.url}/dl/")]
+            baked = await page.context.request.get(download)
+            assert baked.status == 200 and (await baked.body()).startswith(b"\x89PNG")
             assert await site.awards() == 1
             award = await page.evaluate("document.getElementById('badge-image').src")
             # The reset reloads the page in place: a marker set now is gone with the old document.
