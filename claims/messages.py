@@ -36,6 +36,7 @@ _MESSAGES: dict[str, tuple[str, ...]] = {
         N_("This organiser link is no longer valid (already used or expired): ask the event's organiser for a new "
            "one."),
     ),
+    errors.KIOSK_CLOSED: (N_("This kiosk is no longer in service. Ask the organisers."),),
     errors.RATE_LIMITED: (
         N_("Too many wrong codes from this connection: try again in {minutes} min."),
         N_("Too many wrong codes from this connection: try again later."),
@@ -73,6 +74,8 @@ _FIELDS: dict[str, str] = {
     "valid_from": N_("start of validity (years 2000 to 2199)"),
     "password": N_("password (10 characters at least)"),
     "role": N_("role (owner or organiser)"),
+    "label": N_("label (100 characters at most)"),
+    "display": N_("--display (a display-only multi-use code of this event)"),
 }
 
 # Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.
@@ -96,6 +99,7 @@ _WHAT: dict[str, str] = {
     "event": N_("event"),
     "award": N_("award"),
     "batch": N_("batch of codes"),
+    "kiosk": N_("kiosk"),
 }
 
 

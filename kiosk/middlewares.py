@@ -4,6 +4,7 @@ and the early refusal of oversized bodies."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Awaitable, Callable, Mapping
 
 from aiohttp import web
@@ -33,6 +34,7 @@ STATUS_OF: dict[str, int] = {
     errors.DISPLAY_TOKEN_EXPIRED: 410,
     errors.DISPLAY_ONLY: 403,
     errors.RATE_LIMITED: 429,
+    errors.KIOSK_CLOSED: 404,
 }
 
 # Refusals of the web edge itself (not of the core): HTTP status -> (code, English msgid).
@@ -49,6 +51,8 @@ HTTP_REFUSALS: dict[int, tuple[str, str]] = {
 
 _HEADINGS = {404: N_("Not found"), 429: N_("Please wait a moment"), 500: N_("Sorry")}
 _JSON_PREFIXES = ("/api/", "/ob2/", "/ob3/", "/.well-known/", "/healthz")
+# The kiosk page's own calls: JSON whatever the browser's Accept header says.
+_KIOSK_CALLS = re.compile(r"^/kiosk/[^/]+/(status|frames|claims)$")
 
 
 class WebRefusal(Exception):
@@ -60,7 +64,7 @@ class WebRefusal(Exception):
 
 
 def wants_json(request: web.Request) -> bool:
-    if request.path.startswith(_JSON_PREFIXES):
+    if request.path.startswith(_JSON_PREFIXES) or _KIOSK_CALLS.match(request.path):
         return True
     accept = request.headers.get("Accept", "")
     return "json" in accept and "text/html" not in accept

@@ -1,7 +1,7 @@
 """The ``badgeclaim`` command line (DESIGN.md §4); each module registers one family of commands on the group."""
 
 from badgeclaim.cli import (  # noqa: F401  (registers the commands)
-    awards, codes, console_accounts, demo, organisers, privacy, serve, setup,
+    awards, codes, console_accounts, demo, kiosks, organisers, privacy, serve, setup,
 )
 from badgeclaim.cli.root import cli
 
