@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Sequence
 
 from sqlalchemy import func, select
 
-from bot.sender import CHANNEL, TelegramSender
+from bot.sender import CHANNEL, TelegramSender, delivery_bot
 from claims.models import BadgeClass, Delivery, Event
 from claims.organising import create_codes
-from claims.outbox import PENDING
+from claims.outbox import PENDING, RetryPolicy, run_worker
 from claims.redemption import Recipient, redeem_code
 from conftest import Database, World, issuing_context
 from telegram_fake import TelegramFake
@@ -51,3 +52,36 @@ async def statuses(db: Database) -> dict[str, str]:
 
 def documents_per_chat(fake: TelegramFake, chat_ids: Sequence[int]) -> dict[int, int]:
     return {chat_id: len(fake.sent_documents(chat_id)) for chat_id in chat_ids}
+
+
+# Quick back-off, so a test sees several rounds of retries in a few seconds.
+QUICK_RETRIES = RetryPolicy(base=timedelta(milliseconds=100), cap=timedelta(milliseconds=500), max_attempts=100)
+
+
+def wall_clock() -> datetime:
+    """Real time: a 429's retry_after and the back-off are waited out for real (the awards stay at NOW)."""
+    return datetime.now(timezone.utc)
+
+
+async def deliver_all(db: Database, fake: TelegramFake, *, workers: int = 1, concurrency: int = 8,
+                      clock: Callable[[], datetime] = wall_clock, read_timeout: float = 5.0,
+                      timeout: float = 30.0) -> None:
+    """Run ``workers`` outbox workers (each its own bot, as in separate processes) until nothing is pending."""
+    stop = asyncio.Event()
+    bots = [delivery_bot(fake.token, fake.api_url, timeout=read_timeout) for _ in range(workers)]
+    for bot in bots:
+        await bot.initialize()
+    tasks = [asyncio.create_task(run_worker(db.sessionmaker, {CHANNEL: telegram_sender(db, bot)}, clock,
+                                            owner=f"worker-{n}", stop=stop, batch=16, poll_interval=0.05,
+                                            policy=QUICK_RETRIES, concurrency=concurrency))
+             for n, bot in enumerate(bots)]
+    done = none_pending(db)
+    try:
+        async with asyncio.timeout(timeout):
+            while not await done():
+                await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        for bot in bots:
+            await bot.shutdown()
