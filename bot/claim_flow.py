@@ -6,12 +6,15 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from typing import Awaitable, Callable
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Update
 
 from bot.application import BotContext
 from bot.conversation import Turn, turn
+from bot.replies import Reply
+from bot.texts import say
 from claims import errors
 from claims.codes import claim_part, normalise_code, parse_code
 from claims.display_tokens import looks_like_display_token, open_display_token
@@ -19,7 +22,6 @@ from claims.errors import ClaimError
 from claims.holdings import Holding
 from claims.i18n import N_
 from claims.messages import message
-from bot.texts import say
 from claims.rate_limits import RateRule, check_rate, count_event
 
 # Counted per Telegram account (keyed hash). 70-bit codes cannot be guessed; the limit keeps a script
@@ -28,17 +30,6 @@ WRONG_CODE = RateRule("telegram_wrong_code", limit=30, window=timedelta(minutes=
 WRONG_CODES = frozenset({errors.UNKNOWN_CODE, errors.CODE_TYPO, errors.DISPLAY_TOKEN_INVALID})
 # A display token lives a minute or two; once opened, its claim stays open while the person answers.
 TOKEN_GRACE = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the bot answers to one update."""
-
-    text: str
-    markup: InlineKeyboardMarkup | None = None
-
-    async def send(self, message: Message) -> None:
-        await message.reply_text(self.text, reply_markup=self.markup, disable_web_page_preview=True)
 
 
 @dataclass(frozen=True)
@@ -65,6 +56,20 @@ def looks_like_claim(text: str) -> bool:
         return True
     compact = normalise_code(text)
     return (compact.isascii() and compact.isalnum() and 10 <= len(compact) <= 20) or looks_like_display_token(text)
+
+
+def claim_in_qr(text: str, public_url: str) -> bool:
+    """Whether a decoded QR is a claim: a bare code or token, our claim page, or a Telegram deep link.
+
+    Any other link (a web site, a Wi-Fi QR) is "not a badge code", not "this code does not exist".
+    """
+    if not looks_like_claim(text):
+        return False
+    if "://" not in text and not text.lower().startswith(("t.me/", "tg:")):
+        return True
+    lowered = text.lower()
+    return (lowered.startswith(public_url.lower() + "/c/") or lowered.startswith(("t.me/", "tg:"))
+            or urlsplit(lowered).hostname in ("t.me", "telegram.me"))
 
 
 def refusal_text(refusal: ClaimError, language: str) -> str:

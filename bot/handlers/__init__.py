@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 
 
 def register_handlers(application: BadgeBot) -> None:
-    from bot.handlers import commands
+    from bot.handlers import claiming, commands, email, organisers
 
-    commands.register(application)
+    # Commands first: "/help" must never be read as an answer to a question the bot asked.
+    for family in (commands, organisers, email, claiming):
+        family.register(application)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
-from telegram import Update
+from telegram import Document, PhotoSize, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.application import BadgeBot, BotContext
-from bot.claim_flow import Reply, attempt, claimed_text, looks_like_claim, open_claim
+from bot.claim_flow import attempt, claim_in_qr, claimed_text, looks_like_claim, open_claim
 from bot.conversation import AWAITING_EMAIL, Turn, turn
+from bot.replies import Reply, answer
 from bot.handlers.email import ask_for_email, email_given
 from bot.handlers.organisers import ORGANISER_PREFIX, become_organiser
 from bot.texts import say
@@ -18,8 +18,6 @@ from claims.holdings import held_award_for_code, holding
 from claims.i18n import N_
 from claims.redemption import preview_code
 from qr import QRDecodeError, decode
-
-log = logging.getLogger(__name__)
 
 WELCOME = N_("Hello! I hand out the badges of your event. Send me the code printed on your card, or a photo "
              "of its QR code. /help tells you more.")
@@ -45,18 +43,16 @@ async def claim(context: BotContext, update: Update, text: str) -> Reply:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    assert message is not None
     payload = context.args[0] if context.args else ""
     if payload.startswith(ORGANISER_PREFIX):
-        await become_organiser(update, context, payload.removeprefix(ORGANISER_PREFIX))
-        return
-    if payload:
-        await (await claim(context, update, payload)).send(message)
-        return
-    async with turn(context, update) as current:
-        current.move_to(None)
-    await message.reply_text(say(current.language, WELCOME))
+        reply = await become_organiser(update, context, payload.removeprefix(ORGANISER_PREFIX))
+    elif payload:
+        reply = await claim(context, update, payload)
+    else:
+        async with turn(context, update) as current:
+            current.move_to(None)
+        reply = Reply(say(current.language, WELCOME))
+    await answer(update, context.bot, reply)
 
 
 async def text_sent(update: Update, context: BotContext) -> None:
@@ -64,15 +60,13 @@ async def text_sent(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     text = message.text
-    if not looks_like_claim(text):
+    if looks_like_claim(text):
+        reply = await claim(context, update, text)
+    else:
         async with turn(context, update) as current:
             waiting = current.state == AWAITING_EMAIL
-        if waiting:
-            await (await email_given(context, update, text)).send(message)
-        else:
-            await message.reply_text(say(current.language, WELCOME))
-        return
-    await (await claim(context, update, text)).send(message)
+        reply = await email_given(context, update, text) if waiting else Reply(say(current.language, WELCOME))
+    await answer(update, context.bot, reply)
 
 
 async def image_sent(update: Update, context: BotContext) -> None:
@@ -84,28 +78,28 @@ async def image_sent(update: Update, context: BotContext) -> None:
     else:
         assert message.document is not None
         attachment = message.document
+    await answer(update, context.bot, await _read_qr(update, context, attachment))
+
+
+async def _read_qr(update: Update, context: BotContext, attachment: PhotoSize | Document) -> Reply:
     async with turn(context, update) as current:
         language = current.language
     if attachment.file_size is not None and attachment.file_size > MAX_IMAGE_BYTES:
-        await message.reply_text(say(language, N_("This image is too large. Send a photo of the QR code instead.")))
-        return
+        return Reply(say(language, N_("This image is too large. Send a photo of the QR code instead.")))
     image = bytes(await (await attachment.get_file()).download_as_bytearray())
     try:
         # Decoding is CPU work: in a thread, so other people's updates are not held up meanwhile.
         texts = await asyncio.to_thread(decode, image)
     except QRDecodeError:
-        await message.reply_text(say(language, N_("I cannot open this image. Send a photo (JPEG or PNG) of the "
-                                                  "QR code.")))
-        return
-    claims = [text for text in texts if looks_like_claim(text)]
-    if not claims:
-        reply = (N_("This QR code is not a badge code. Send the QR code printed on your card or shown at the "
-                    "event.") if texts else
-                 N_("I found no QR code in this picture. Take it again closer, flat and sharp, or type the code "
-                    "printed under the QR code."))
-        await message.reply_text(say(language, reply))
-        return
-    await (await claim(context, update, claims[0])).send(message)
+        return Reply(say(language, N_("I cannot open this image. Send a photo (JPEG or PNG) of the QR code.")))
+    found = [text for text in texts if claim_in_qr(text, context.settings.public_url)]
+    if found:
+        return await claim(context, update, found[0])
+    if texts:
+        return Reply(say(language, N_("This QR code is not a badge code. Send the QR code printed on your card or "
+                                      "shown at the event.")))
+    return Reply(say(language, N_("I found no QR code in this picture. Take it again closer, flat and sharp, or "
+                                  "type the code printed under the QR code.")))
 
 
 def register(application: BadgeBot) -> None:

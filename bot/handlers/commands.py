@@ -6,10 +6,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.application import BadgeBot, BotContext
-from bot.conversation import turn
+from bot.conversation import CONFIRMING_FORGET, turn
+from bot.replies import Reply, answer
 from bot.texts import say
+from claims.erasure import forget_person
 from claims.holdings import holdings_of
-from claims.i18n import LANGUAGES, N_, format_when
+from claims.i18n import LANGUAGES, N_, format_when, ngettext
 
 HELP = N_(
     "I hand out the badges of your event.\n"
@@ -39,26 +41,23 @@ LANGUAGE_PREFIX = "lang:"
 async def help_command(update: Update, context: BotContext) -> None:
     async with turn(context, update) as current:
         current.move_to(None)
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(say(current.language, HELP))
+    await answer(update, context.bot, Reply(say(current.language, HELP)))
 
 
 async def privacy(update: Update, context: BotContext) -> None:
     async with turn(context, update) as current:
         pass
-    assert update.effective_message is not None
     url = f"{context.settings.public_url}/privacy"
-    await update.effective_message.reply_text(say(current.language, PRIVACY, url=url))
+    await answer(update, context.bot, Reply(say(current.language, PRIVACY, url=url)))
 
 
 async def my_badges(update: Update, context: BotContext) -> None:
     async with turn(context, update) as current:
         holdings = await holdings_of(current.session, current.user_id)
-    assert update.effective_message is not None
     language = current.language
     if not holdings:
-        await update.effective_message.reply_text(
-            say(language, N_("You have no badge here yet. Send me the code of your card to get one.")))
+        await answer(update, context.bot, Reply(say(language, N_("You have no badge here yet. Send me the code of "
+                                                                 "your card to get one."))))
         return
     lines = [say(language, N_("Your badges:"))]
     urls = context.issuing.urls
@@ -69,17 +68,16 @@ async def my_badges(update: Update, context: BotContext) -> None:
         if holding.revoked:
             line += " " + say(language, N_("(revoked)"))
         lines.append(line)
-    await update.effective_message.reply_text("\n".join(lines), disable_web_page_preview=True)
+    await answer(update, context.bot, Reply("\n".join(lines)))
 
 
 async def language(update: Update, context: BotContext) -> None:
     async with turn(context, update) as current:
         pass
-    assert update.effective_message is not None
     buttons = [[InlineKeyboardButton("Français", callback_data=LANGUAGE_PREFIX + "fr"),
                 InlineKeyboardButton("English", callback_data=LANGUAGE_PREFIX + "en")]]
-    await update.effective_message.reply_text(say(current.language, N_("Which language should I speak?")),
-                                              reply_markup=InlineKeyboardMarkup(buttons))
+    await answer(update, context.bot, Reply(say(current.language, N_("Which language should I speak?")),
+                                            InlineKeyboardMarkup(buttons)))
 
 
 async def language_chosen(update: Update, context: BotContext) -> None:
@@ -94,9 +92,38 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await query.edit_message_text(say(chosen, N_("From now on I speak English.")))
 
 
+async def forget(update: Update, context: BotContext) -> None:
+    async with turn(context, update) as current:
+        current.move_to(CONFIRMING_FORGET)
+    buttons = [[InlineKeyboardButton(say(current.language, N_("Yes, erase")), callback_data=FORGET_YES),
+                InlineKeyboardButton(say(current.language, N_("No, keep")), callback_data=FORGET_NO)]]
+    await answer(update, context.bot, Reply(say(current.language, FORGET_ASK), InlineKeyboardMarkup(buttons)))
+
+
+async def forget_answered(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    async with turn(context, update) as current:
+        if query.data != FORGET_YES or current.state != CONFIRMING_FORGET:
+            # "No", or a button left over from an earlier /forget: nothing is erased without a fresh yes.
+            current.move_to(None)
+            reply = say(current.language, N_("Nothing was erased."))
+        else:
+            report = await forget_person(current.session, current.now, telegram_user_id=current.user_id,
+                                         actor="telegram")
+            current.forgotten = True
+            reply = ngettext(current.language, "Done: your data is erased from {count} badge. It stays verifiable. "
+                             "Goodbye!", "Done: your data is erased from {count} badges. They stay verifiable. "
+                             "Goodbye!", report.awards).format(count=report.awards)
+    await query.edit_message_text(reply)
+
+
 def register(application: BadgeBot) -> None:
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CommandHandler("mybadges", my_badges))
     application.add_handler(CommandHandler("language", language))
+    application.add_handler(CommandHandler("forget", forget))
     application.add_handler(CallbackQueryHandler(language_chosen, pattern=f"^{LANGUAGE_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(forget_answered, pattern="^forget:"))

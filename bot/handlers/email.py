@@ -8,7 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.application import BadgeBot, BotContext
-from bot.claim_flow import OpenedClaim, Reply, attempt, claimed_text
+from bot.claim_flow import OpenedClaim, attempt, claimed_text
+from bot.replies import Reply, answer
 from bot.conversation import AWAITING_EMAIL, Turn
 from bot.texts import say
 from claims.errors import DISPLAY_TOKEN_EXPIRED, INVALID_INPUT, ClaimError
@@ -94,8 +95,7 @@ async def skipped(update: Update, context: BotContext) -> None:
 
     reply = await attempt(context, update, work, refusal_ends_claim=True)
     await query.edit_message_reply_markup(None)
-    assert query.message is not None
-    await reply.send(query.message)  # type: ignore[arg-type]
+    await answer(update, context.bot, reply)
 
 
 def register(application: BadgeBot) -> None:
