@@ -17,6 +17,7 @@ DISPLAY_TOKEN_INVALID = "display_token_invalid"
 DISPLAY_TOKEN_EXPIRED = "display_token_expired"
 RATE_LIMITED = "rate_limited"  # too many wrong codes from one client: computed from rate_events
 DISPLAY_ONLY = "display_only"  # a display-only code typed or decoded bare, not through its rotating token
+ORGANISER_LINK_INVALID = "organiser_link_invalid"  # a Telegram organiser link unknown, used or expired
 
 
 class ClaimError(Exception):

@@ -32,6 +32,10 @@ _MESSAGES: dict[str, tuple[str, ...]] = {
     errors.DISPLAY_TOKEN_INVALID: (N_("This QR code is not valid. Scan the one on the screen."),),
     errors.DISPLAY_TOKEN_EXPIRED: (N_("This QR code has expired. Scan the one on the screen now."),),
     errors.DISPLAY_ONLY: (N_("This code is claimed by scanning the QR code on the screen."),),
+    errors.ORGANISER_LINK_INVALID: (
+        N_("This organiser link is no longer valid (already used or expired): ask the event's organiser for a new "
+           "one."),
+    ),
     errors.RATE_LIMITED: (
         N_("Too many wrong codes from this connection: try again in {minutes} min."),
         N_("Too many wrong codes from this connection: try again later."),
@@ -63,6 +67,7 @@ _FIELDS: dict[str, str] = {
     "display_only": N_("--display-only (only for a multi-use code, --max-claims)"),
     "timezone": N_("time zone (IANA name, e.g. Europe/Paris)"),
     "starts": N_("start of the event (years 2000 to 2199)"),
+    "person": N_("person to forget: give either an e-mail address or a Telegram id"),
     "valid_from": N_("start of validity (years 2000 to 2199)"),
 }
 
