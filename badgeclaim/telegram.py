@@ -76,6 +76,8 @@ class TelegramBot:
         try:
             await self.application.initialize()
             self._started.append("initialized")
+            if self.application.post_init is not None:  # run_polling() would call it; we run inside serve's loop
+                await self.application.post_init(self.application)
             await self._delivery_bot.initialize()
             self._started.append("delivery")
             if self.webhook_mode:
