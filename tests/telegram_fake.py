@@ -270,6 +270,12 @@ class TelegramFake:
         self._stall_budget = None
         self._unstall.set()
 
+    def forget_sent(self) -> None:
+        """Forget what the bot sent and every call (a benchmark's second run on the same server)."""
+        self.calls.clear()
+        for chat_id, found in self._messages.items():
+            self._messages[chat_id] = [m for m in found if m.method == "user"]
+
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: posting to them is 403 Forbidden."""
         self._blocked.add(chat_id)
