@@ -63,8 +63,7 @@ async def my_badges(update: Update, context: BotContext) -> None:
     urls = context.issuing.urls
     for holding in holdings:
         when = format_when(holding.issued_at, language, holding.event_timezone)
-        line = say(language, N_("• {badge} — {event}, {when}\n  {url}"), badge=holding.badge_name,
-                   event=holding.event_name, when=when, url=urls.award_page(holding.award_id))
+        line = f"• {holding.badge_name} — {holding.event_name}, {when}\n  {urls.award_page(holding.award_id)}"
         if holding.revoked:
             line += " " + say(language, N_("(revoked)"))
         lines.append(line)
