@@ -194,6 +194,9 @@ class TelegramFake:
         self._blocked: set[int] = set()
         self._unknown_chats: set[int] = set()
         self._faults: Faults | None = None
+        self._stall_budget: int | None = None
+        self._unstall = asyncio.Event()
+        self.stalled_calls = 0
         self._rng = random.Random(0)
         self._overall: _Bucket | None = None
         self._per_chat_rate: float | None = None
@@ -220,6 +223,7 @@ class TelegramFake:
 
     async def close(self) -> None:
         self._closing.set()
+        self._unstall.set()
         async with self._changed:
             self._changed.notify_all()
         if self._webhook_task is not None:
@@ -255,6 +259,16 @@ class TelegramFake:
         self._overall = _Bucket(overall_per_second, overall_per_second)
         self._per_chat_rate = per_chat_per_second
         self._per_chat = {}
+
+    def stall_sends_after(self, count: int) -> None:
+        """After ``count`` more messages are posted, posting hangs WITHOUT being carried out (Telegram never got
+        the request) until ``release_stalled()`` answers those calls 502; a killed worker's sends in flight."""
+        self._stall_budget = count
+        self._unstall.clear()
+
+    def release_stalled(self) -> None:
+        self._stall_budget = None
+        self._unstall.set()
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: posting to them is 403 Forbidden."""
@@ -445,6 +459,13 @@ class TelegramFake:
                 await asyncio.sleep(faults.timeout_seconds)
                 raise _ApiError(502, "Bad Gateway")
         if method in SENDING_METHODS:
+            if self._stall_budget == 0:
+                self.stalled_calls += 1
+                await self._notify()
+                await self._unstall.wait()
+                raise _ApiError(502, "Bad Gateway")
+            if self._stall_budget is not None:
+                self._stall_budget -= 1
             self._check_chat(params)
         return await _maybe_await(act())
 
