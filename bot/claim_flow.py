@@ -27,7 +27,8 @@ from claims.rate_limits import RateRule, check_rate, count_event
 # Counted per Telegram account (keyed hash). 70-bit codes cannot be guessed; the limit keeps a script
 # from filling the logs and the database, so it can stay generous.
 WRONG_CODE = RateRule("telegram_wrong_code", limit=30, window=timedelta(minutes=10))
-WRONG_CODES = frozenset({errors.UNKNOWN_CODE, errors.CODE_TYPO, errors.DISPLAY_TOKEN_INVALID})
+WRONG_CODES = frozenset({errors.UNKNOWN_CODE, errors.CODE_TYPO, errors.DISPLAY_TOKEN_INVALID,
+                         errors.ORGANISER_LINK_INVALID})
 # A display token lives a minute or two; once opened, its claim stays open while the person answers.
 TOKEN_GRACE = timedelta(minutes=10)
 
@@ -80,10 +81,9 @@ def claimed_text(holding: Holding, verify_url: str, language: str, *, created: b
     if not created:
         return say(language, N_("You already have “{badge}” ({event}): {url}\n/mybadges lists all your badges."),
                    badge=holding.badge_name, event=holding.event_name, url=verify_url)
-    return say(language, N_(
-        "🎉 “{badge}” ({event}) is yours! It arrives just below as a PNG file. Keep it as a file, not a photo: "
-        "the proof that it is yours is inside.\nTo add it to a backpack or a wallet, upload that file there.\n"
-        "Check it online: {url}"), badge=holding.badge_name, event=holding.event_name, url=verify_url)
+    # The document's own caption (bot.sender) says how to keep it and add it to a backpack.
+    return say(language, N_("🎉 “{badge}” ({event}) is yours! It arrives just below as a PNG file.\nCheck it "
+                            "online: {url}"), badge=holding.badge_name, event=holding.event_name, url=verify_url)
 
 
 def wrong_code_key(context: BotContext, user_id: int) -> str:

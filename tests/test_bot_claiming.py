@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.sender import delivery_bot
 from bot_support import BotChat, bot_chat, display_token, photo_of_qr  # noqa: F401 (bot_chat is a fixture)
 from claims.codes import format_code, generate_code
 from claims.models import Award, Delivery, TelegramChat
+from claims.openbadges.baking import unbake
 from conftest import PUBLIC_URL, png_bytes
+from smtp_support import run_outbox_until
+from telegram_outbox_support import none_pending, telegram_sender
 from telegram_support import ALICE, BOB
 
 
@@ -199,3 +204,16 @@ async def test_someone_who_only_asks_for_help_leaves_no_row(bot_chat: BotChat) -
     await bot_chat.command(ALICE, "help")
     async with bot_chat.db.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(TelegramChat)) == 0
+
+
+async def test_the_badge_claimed_in_the_bot_arrives_as_a_document_that_unbakes_to_the_award(bot_chat: BotChat) -> None:
+    [code] = await bot_chat.codes(count=1)
+    await bot_chat.claim(ALICE, code)
+    async with delivery_bot(bot_chat.fake.token, bot_chat.fake.api_url) as bot:
+        await run_outbox_until(bot_chat.db, {"telegram": telegram_sender(bot_chat.db, bot)}, bot_chat.clock,
+                               none_pending(bot_chat.db))
+    [award] = await awards(bot_chat)
+    [document] = bot_chat.fake.sent_documents(ALICE.id)
+    baked = unbake(document.data)
+    assert json.loads(baked.ob3 or "{}")["id"] == f"{PUBLIC_URL}/ob3/credentials/{award.id}"
+    assert f"{PUBLIC_URL}/awards/{award.id}" in (document.caption or "")
