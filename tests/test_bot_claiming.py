@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.claim_flow import WRONG_CODE
 from bot.sender import delivery_bot
 from bot_support import BotChat, bot_chat, display_token, photo_of_qr  # noqa: F401 (bot_chat is a fixture)
 from claims.codes import format_code, generate_code
@@ -217,3 +218,13 @@ async def test_the_badge_claimed_in_the_bot_arrives_as_a_document_that_unbakes_t
     baked = unbake(document.data)
     assert json.loads(baked.ob3 or "{}")["id"] == f"{PUBLIC_URL}/ob3/credentials/{award.id}"
     assert f"{PUBLIC_URL}/awards/{award.id}" in (document.caption or "")
+
+
+async def test_too_many_wrong_codes_from_one_account_are_slowed_down(bot_chat: BotChat) -> None:
+    for _ in range(WRONG_CODE.limit):
+        await bot_chat.say(BOB, format_code(generate_code()))
+    [code] = await bot_chat.codes(count=1)
+    refused = await bot_chat.say(BOB, code)
+    assert refused.text == "Too many wrong codes from this connection: try again in 10 min."
+    other = await bot_chat.say(ALICE, code)  # another account is not held up
+    assert other.buttons() == [("Passer", "email:skip")]

@@ -8,6 +8,7 @@ from telegram import Document, PhotoSize, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.application import BadgeBot, BotContext
+from bot.handlers import PRIVATE
 from bot.claim_flow import attempt, claim_in_qr, claimed_text, looks_like_claim, open_claim
 from bot.conversation import AWAITING_EMAIL, Turn, turn
 from bot.replies import Reply, answer
@@ -103,6 +104,6 @@ async def _read_qr(update: Update, context: BotContext, attachment: PhotoSize | 
 
 
 def register(application: BadgeBot) -> None:
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text_sent))
-    application.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, image_sent))
+    application.add_handler(CommandHandler("start", start, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, text_sent))
+    application.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.IMAGE), image_sent))

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.application import BadgeBot, BotContext
+from bot.handlers import PRIVATE
 from bot.claim_flow import attempt
 from bot.conversation import CHOOSING_CODES, Turn, turn
 from bot.replies import Reply
@@ -148,6 +149,6 @@ async def codes_chosen(update: Update, context: BotContext) -> None:
 
 
 def register(application: BadgeBot) -> None:
-    application.add_handler(CommandHandler("stats", stats))
-    application.add_handler(CommandHandler("codes", codes))
+    application.add_handler(CommandHandler("stats", stats, filters=PRIVATE))
+    application.add_handler(CommandHandler("codes", codes, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(codes_chosen, pattern=f"^{CODES_PREFIX}"))
