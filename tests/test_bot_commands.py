@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot_support import BotChat, bot_chat  # noqa: F401 (bot_chat is a fixture)
 from claims.models import Award, TelegramChat
@@ -86,3 +86,10 @@ async def test_an_old_forget_button_erases_nothing(bot_chat: BotChat) -> None:
     await bot_chat.fake.wait_for(lambda: asked.text == "Rien n’a été effacé.")
     async with bot_chat.db.sessionmaker() as session:
         assert (await session.scalars(select(Award))).one().telegram_user_id == ALICE.id
+
+
+async def test_a_failure_inside_the_bot_is_one_short_line_in_the_persons_language(bot_chat: BotChat) -> None:
+    async with bot_chat.db.engine.begin() as connection:
+        await connection.execute(text("DROP TABLE telegram_chats"))  # a real failure: the database lost a table
+    reply = await bot_chat.command(BOB, "help")
+    assert reply.text == "Sorry, something went wrong on our side. Please try again in a moment."
