@@ -18,6 +18,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", N_("How it works")),
 )
 
+WELCOME = N_("Hello! I hand out the badges of your event. Send me the code printed on your card, or a photo "
+             "of its QR code. /help tells you more.")
+
 
 def say(language: str, msgid: str, **params: Any) -> str:
     """``msgid`` in ``language``, its ``{placeholders}`` filled after translation."""

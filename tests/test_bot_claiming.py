@@ -228,3 +228,13 @@ async def test_too_many_wrong_codes_from_one_account_are_slowed_down(bot_chat: B
     assert refused.text == "Too many wrong codes from this connection: try again in 10 min."
     other = await bot_chat.say(ALICE, code)  # another account is not held up
     assert other.buttons() == [("Passer", "email:skip")]
+
+
+async def test_start_without_a_code_greets_and_says_what_to_send(bot_chat: BotChat) -> None:
+    reply = await bot_chat.command(BOB, "start")
+    assert reply.text.startswith("Hello! I hand out the badges of your event.")
+
+
+async def test_words_sent_outside_a_claim_get_the_greeting(bot_chat: BotChat) -> None:
+    reply = await bot_chat.say(ALICE, "bonjour, comment ça marche ?")
+    assert reply.text.startswith("Bonjour ! Je remets les badges de votre événement.")
