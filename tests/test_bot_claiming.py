@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.claim_flow import WRONG_CODE
 from bot.sender import delivery_bot
-from bot_support import BotChat, bot_chat, display_token, photo_of_qr  # noqa: F401 (bot_chat is a fixture)
+from bot_support import BotChat, bot_chat, bot_settings, display_token, photo_of_qr  # noqa: F401 (a fixture)
 from claims.codes import format_code, generate_code
 from claims.models import Award, Delivery, TelegramChat
 from claims.openbadges.baking import unbake
@@ -238,3 +238,14 @@ async def test_start_without_a_code_greets_and_says_what_to_send(bot_chat: BotCh
 async def test_words_sent_outside_a_claim_get_the_greeting(bot_chat: BotChat) -> None:
     reply = await bot_chat.say(ALICE, "bonjour, comment ça marche ?")
     assert reply.text.startswith("Bonjour ! Je remets les badges de votre événement.")
+
+
+async def test_an_email_given_is_also_a_delivery_when_email_is_on(bot_chat: BotChat) -> None:
+    await bot_chat.stop()
+    bot_chat.settings = bot_settings(bot_chat.fake, smtp_url="smtp://127.0.0.1:2525", smtp_from="badges@example.org")
+    await bot_chat.start()
+    [code] = await bot_chat.codes(count=1)
+    asked = await bot_chat.command(ALICE, "start", code)
+    assert "par e-mail" in asked.text
+    await bot_chat.say(ALICE, "alice@example.org")
+    assert await deliveries(bot_chat) == [("telegram", str(ALICE.id)), ("email", "alice@example.org")]
