@@ -6,8 +6,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from typing import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -48,12 +48,16 @@ def open_claim(text: str, display_token_key: bytes, now: datetime) -> OpenedClai
     return OpenedClaim(parse_code(part), False)
 
 
+def _is_link(text: str) -> bool:
+    return "://" in text or text.lower().startswith(("t.me/", "tg:"))
+
+
 def looks_like_claim(text: str) -> bool:
     """Whether ``text`` is meant as a code (a code's shape, a URL, a token) rather than as, say, an e-mail."""
     text = text.strip()
     if "@" in text:
         return False
-    if "://" in text or text.lower().startswith(("t.me/", "tg:")):
+    if _is_link(text):
         return True
     compact = normalise_code(text)
     return (compact.isascii() and compact.isalnum() and 10 <= len(compact) <= 20) or looks_like_display_token(text)
@@ -66,7 +70,7 @@ def claim_in_qr(text: str, public_url: str) -> bool:
     """
     if not looks_like_claim(text):
         return False
-    if "://" not in text and not text.lower().startswith(("t.me/", "tg:")):
+    if not _is_link(text):
         return True
     lowered = text.lower()
     return (lowered.startswith(public_url.lower() + "/c/") or lowered.startswith(("t.me/", "tg:"))
