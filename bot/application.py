@@ -53,6 +53,14 @@ class BadgeBot(Application[ExtBot[None], "BotContext", dict[Any, Any], dict[Any,
         super().__init__(**kwargs)
         self.services = services
 
+    async def initialize(self) -> None:
+        # Here and not in post_init, which only run_polling/run_webhook call: `serve` and the tests start the
+        # bot inside their own event loop, and the menus must be there however it was started.
+        was_initialized = self._initialized
+        await super().initialize()
+        if not was_initialized:
+            await register_command_menus(self)
+
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context every handler gets: the services typed, no ``bot_data`` look-ups."""
@@ -106,7 +114,6 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(register_command_menus)
     )
     if not updater:
         builder = builder.updater(None)
@@ -119,9 +126,8 @@ def build_application(
     return application
 
 
-async def register_command_menus(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def register_command_menus(application: BadgeBot) -> None:
     """The "/" menu in each language (and the default, for languages we do not speak)."""
-    assert isinstance(application, BadgeBot)
     default = application.services.settings.language
     for language in (*LANGUAGES, None):
         commands = [BotCommand(name, say(language or default, description)) for name, description in COMMANDS]

@@ -6,8 +6,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from typing import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -27,7 +27,8 @@ from claims.rate_limits import RateRule, check_rate, count_event
 # Counted per Telegram account (keyed hash). 70-bit codes cannot be guessed; the limit keeps a script
 # from filling the logs and the database, so it can stay generous.
 WRONG_CODE = RateRule("telegram_wrong_code", limit=30, window=timedelta(minutes=10))
-WRONG_CODES = frozenset({errors.UNKNOWN_CODE, errors.CODE_TYPO, errors.DISPLAY_TOKEN_INVALID})
+WRONG_CODES = frozenset({errors.UNKNOWN_CODE, errors.CODE_TYPO, errors.DISPLAY_TOKEN_INVALID,
+                         errors.ORGANISER_LINK_INVALID})
 # A display token lives a minute or two; once opened, its claim stays open while the person answers.
 TOKEN_GRACE = timedelta(minutes=10)
 
@@ -47,12 +48,16 @@ def open_claim(text: str, display_token_key: bytes, now: datetime) -> OpenedClai
     return OpenedClaim(parse_code(part), False)
 
 
+def _is_link(text: str) -> bool:
+    return "://" in text or text.lower().startswith(("t.me/", "tg:"))
+
+
 def looks_like_claim(text: str) -> bool:
     """Whether ``text`` is meant as a code (a code's shape, a URL, a token) rather than as, say, an e-mail."""
     text = text.strip()
     if "@" in text:
         return False
-    if "://" in text or text.lower().startswith(("t.me/", "tg:")):
+    if _is_link(text):
         return True
     compact = normalise_code(text)
     return (compact.isascii() and compact.isalnum() and 10 <= len(compact) <= 20) or looks_like_display_token(text)
@@ -65,7 +70,7 @@ def claim_in_qr(text: str, public_url: str) -> bool:
     """
     if not looks_like_claim(text):
         return False
-    if "://" not in text and not text.lower().startswith(("t.me/", "tg:")):
+    if not _is_link(text):
         return True
     lowered = text.lower()
     return (lowered.startswith(public_url.lower() + "/c/") or lowered.startswith(("t.me/", "tg:"))
@@ -80,10 +85,9 @@ def claimed_text(holding: Holding, verify_url: str, language: str, *, created: b
     if not created:
         return say(language, N_("You already have “{badge}” ({event}): {url}\n/mybadges lists all your badges."),
                    badge=holding.badge_name, event=holding.event_name, url=verify_url)
-    return say(language, N_(
-        "🎉 “{badge}” ({event}) is yours! It arrives just below as a PNG file. Keep it as a file, not a photo: "
-        "the proof that it is yours is inside.\nTo add it to a backpack or a wallet, upload that file there.\n"
-        "Check it online: {url}"), badge=holding.badge_name, event=holding.event_name, url=verify_url)
+    # The document's own caption (bot.sender) says how to keep it and add it to a backpack.
+    return say(language, N_("🎉 “{badge}” ({event}) is yours! It arrives just below as a PNG file.\nCheck it "
+                            "online: {url}"), badge=holding.badge_name, event=holding.event_name, url=verify_url)
 
 
 def wrong_code_key(context: BotContext, user_id: int) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, AsyncIterator
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
@@ -27,7 +29,6 @@ class Turn:
     session: AsyncSession
     user_id: int
     chat_id: int
-    first_name: str | None
     now: datetime
     chat: TelegramChat
     language: str
@@ -68,11 +69,24 @@ async def turn(context: BotContext, update: Update) -> AsyncIterator[Turn]:
         stored = row is not None
         if row is None:
             row = TelegramChat(telegram_user_id=user.id, language=None, state=None, data={}, updated_at=now)
-        current = Turn(session, user.id, chat.id, user.first_name, now, row, user_language(user, row.language))
+        current = Turn(session, user.id, chat.id, now, row, user_language(user, row.language))
         yield current
         if current.forgotten:
             return
         row.updated_at = now
-        # Someone who only asked for /help leaves no row behind: a row is kept only while it holds something.
-        if not stored and (row.state is not None or row.language is not None):
-            session.add(row)
+        # A row is kept only while it holds something: someone who only asked for /help leaves none behind.
+        holds_something = row.state is not None or row.language is not None
+        if stored and not holds_something:
+            await session.delete(row)
+        elif not stored and holds_something:
+            await _insert_or_replace(session, row)
+
+
+async def _insert_or_replace(session: AsyncSession, row: TelegramChat) -> None:
+    """Save a conversation seen for the first time; an upsert, as two first updates of one person may race."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"language": row.language, "state": row.state, "data": row.data, "updated_at": row.updated_at}
+    await session.execute(
+        insert(TelegramChat).values(telegram_user_id=row.telegram_user_id, **values)
+        .on_conflict_do_update(index_elements=[TelegramChat.telegram_user_id], set_=values)
+    )

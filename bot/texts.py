@@ -12,11 +12,14 @@ from claims.i18n import LANGUAGES, N_, gettext
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Get a badge: send the code or a photo of its QR code")),
     ("mybadges", N_("My badges")),
-    ("language", N_("Français / English")),
+    ("language", N_("Choose the language (français / English)")),
     ("privacy", N_("What is kept about me")),
     ("forget", N_("Erase my personal data")),
     ("help", N_("How it works")),
 )
+
+WELCOME = N_("Hello! I hand out the badges of your event. Send me the code printed on your card, or a photo "
+             "of its QR code. /help tells you more.")
 
 
 def say(language: str, msgid: str, **params: Any) -> str:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot_support import BotChat, bot_chat, display_token, photo_of_qr  # noqa: F401 (bot_chat is a fixture)
-from claims.codes import format_code
+from bot.claim_flow import WRONG_CODE
+from bot.sender import delivery_bot
+from bot_support import BotChat, bot_chat, bot_settings, display_token, photo_of_qr  # noqa: F401 (a fixture)
+from claims.codes import format_code, generate_code
 from claims.models import Award, Delivery, TelegramChat
+from claims.openbadges.baking import unbake
 from conftest import PUBLIC_URL, png_bytes
+from smtp_support import run_outbox_until
+from telegram_outbox_support import none_pending, telegram_sender
 from telegram_support import ALICE, BOB
 
 
@@ -132,19 +138,19 @@ async def test_a_used_code_is_refused(bot_chat: BotChat) -> None:
     [code] = await bot_chat.codes(count=1)
     await bot_chat.claim(ALICE, code)
     refused = await bot_chat.command(BOB, "start", code)
-    assert refused.text == "This code has already been used."
+    assert refused.text == "This code has already been used."  # Bob's Telegram speaks English
 
 
 async def test_an_expired_code_is_refused_with_its_closing_time(bot_chat: BotChat) -> None:
     [code] = await bot_chat.codes(count=1, valid_until=bot_chat.clock.now + timedelta(minutes=5))
     bot_chat.clock.advance(hours=1)
     refused = await bot_chat.command(ALICE, "start", code)
-    assert refused.text.startswith("Ce code a fermé le 12 juin 2026 à 12:05")
+    assert refused.text == "Ce code n'est plus valable depuis le 12 juin 2026 à 12:05 (heure : France)."
 
 
 async def test_an_unknown_code_is_refused(bot_chat: BotChat) -> None:
-    refused = await bot_chat.say(ALICE, "7KQM3-XTPW9-RDHJ2")
-    assert refused.text.startswith("Ce code n’existe pas") or refused.text.startswith("Ce code n'existe pas")
+    refused = await bot_chat.say(ALICE, format_code(generate_code()))
+    assert refused.text.startswith("Ce code n'existe pas.")
 
 
 async def test_a_mistyped_code_is_told_to_be_checked(bot_chat: BotChat) -> None:
@@ -199,3 +205,47 @@ async def test_someone_who_only_asks_for_help_leaves_no_row(bot_chat: BotChat) -
     await bot_chat.command(ALICE, "help")
     async with bot_chat.db.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(TelegramChat)) == 0
+
+
+async def test_the_badge_claimed_in_the_bot_arrives_as_a_document_that_unbakes_to_the_award(bot_chat: BotChat) -> None:
+    [code] = await bot_chat.codes(count=1)
+    await bot_chat.claim(ALICE, code)
+    async with delivery_bot(bot_chat.fake.token, bot_chat.fake.api_url) as bot:
+        await run_outbox_until(bot_chat.db, {"telegram": telegram_sender(bot_chat.db, bot)}, bot_chat.clock,
+                               none_pending(bot_chat.db))
+    [award] = await awards(bot_chat)
+    [document] = bot_chat.fake.sent_documents(ALICE.id)
+    baked = unbake(document.data)
+    assert json.loads(baked.ob3 or "{}")["id"] == f"{PUBLIC_URL}/ob3/credentials/{award.id}"
+    assert f"{PUBLIC_URL}/awards/{award.id}" in (document.caption or "")
+
+
+async def test_too_many_wrong_codes_from_one_account_are_slowed_down(bot_chat: BotChat) -> None:
+    for _ in range(WRONG_CODE.limit):
+        await bot_chat.say(BOB, format_code(generate_code()))
+    [code] = await bot_chat.codes(count=1)
+    refused = await bot_chat.say(BOB, code)
+    assert refused.text == "Too many wrong codes from this connection: try again in 10 min."
+    other = await bot_chat.say(ALICE, code)  # another account is not held up
+    assert other.buttons() == [("Passer", "email:skip")]
+
+
+async def test_start_without_a_code_greets_and_says_what_to_send(bot_chat: BotChat) -> None:
+    reply = await bot_chat.command(BOB, "start")
+    assert reply.text.startswith("Hello! I hand out the badges of your event.")
+
+
+async def test_words_sent_outside_a_claim_get_the_greeting(bot_chat: BotChat) -> None:
+    reply = await bot_chat.say(ALICE, "bonjour, comment ça marche ?")
+    assert reply.text.startswith("Bonjour ! Je remets les badges de votre événement.")
+
+
+async def test_an_email_given_is_also_a_delivery_when_email_is_on(bot_chat: BotChat) -> None:
+    await bot_chat.stop()
+    bot_chat.settings = bot_settings(bot_chat.fake, smtp_url="smtp://127.0.0.1:2525", smtp_from="badges@example.org")
+    await bot_chat.start()
+    [code] = await bot_chat.codes(count=1)
+    asked = await bot_chat.command(ALICE, "start", code)
+    assert "par e-mail" in asked.text
+    await bot_chat.say(ALICE, "alice@example.org")
+    assert await deliveries(bot_chat) == [("telegram", str(ALICE.id)), ("email", "alice@example.org")]

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from telegram.ext import filters
+
+# New messages in a private chat: a badge is claimed one to one (never in a group, where all would see),
+# and an edited old message is not a new request.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
 if TYPE_CHECKING:
     from bot.application import BadgeBot
 

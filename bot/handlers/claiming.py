@@ -8,19 +8,18 @@ from telegram import Document, PhotoSize, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.application import BadgeBot, BotContext
+from bot.handlers import PRIVATE
 from bot.claim_flow import attempt, claim_in_qr, claimed_text, looks_like_claim, open_claim
-from bot.conversation import AWAITING_EMAIL, Turn, turn
+from bot.conversation import Turn, turn
 from bot.replies import Reply, answer
 from bot.handlers.email import ask_for_email, email_given
 from bot.handlers.organisers import ORGANISER_PREFIX, become_organiser
-from bot.texts import say
+from bot.texts import WELCOME, say
 from claims.holdings import held_award_for_code, holding
 from claims.i18n import N_
 from claims.redemption import preview_code
 from qr import QRDecodeError, decode
 
-WELCOME = N_("Hello! I hand out the badges of your event. Send me the code printed on your card, or a photo "
-             "of its QR code. /help tells you more.")
 # Larger files are not photos of a card; Telegram's own limit for bots to download is 20 MB.
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 
@@ -60,12 +59,7 @@ async def text_sent(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     text = message.text
-    if looks_like_claim(text):
-        reply = await claim(context, update, text)
-    else:
-        async with turn(context, update) as current:
-            waiting = current.state == AWAITING_EMAIL
-        reply = await email_given(context, update, text) if waiting else Reply(say(current.language, WELCOME))
+    reply = await (claim if looks_like_claim(text) else email_given)(context, update, text)
     await answer(update, context.bot, reply)
 
 
@@ -103,6 +97,6 @@ async def _read_qr(update: Update, context: BotContext, attachment: PhotoSize | 
 
 
 def register(application: BadgeBot) -> None:
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text_sent))
-    application.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, image_sent))
+    application.add_handler(CommandHandler("start", start, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, text_sent))
+    application.add_handler(MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.IMAGE), image_sent))

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.application import BadgeBot, BotContext
+from bot.handlers import PRIVATE
 from bot.conversation import CONFIRMING_FORGET, turn
 from bot.replies import Reply, answer
 from bot.texts import say
@@ -63,8 +64,7 @@ async def my_badges(update: Update, context: BotContext) -> None:
     urls = context.issuing.urls
     for holding in holdings:
         when = format_when(holding.issued_at, language, holding.event_timezone)
-        line = say(language, N_("• {badge} — {event}, {when}\n  {url}"), badge=holding.badge_name,
-                   event=holding.event_name, when=when, url=urls.award_page(holding.award_id))
+        line = f"• {holding.badge_name} — {holding.event_name}, {when}\n  {urls.award_page(holding.award_id)}"
         if holding.revoked:
             line += " " + say(language, N_("(revoked)"))
         lines.append(line)
@@ -120,10 +120,10 @@ async def forget_answered(update: Update, context: BotContext) -> None:
 
 
 def register(application: BadgeBot) -> None:
-    application.add_handler(CommandHandler("help", help_command))
-    application.add_handler(CommandHandler("privacy", privacy))
-    application.add_handler(CommandHandler("mybadges", my_badges))
-    application.add_handler(CommandHandler("language", language))
-    application.add_handler(CommandHandler("forget", forget))
+    application.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
+    application.add_handler(CommandHandler("privacy", privacy, filters=PRIVATE))
+    application.add_handler(CommandHandler("mybadges", my_badges, filters=PRIVATE))
+    application.add_handler(CommandHandler("language", language, filters=PRIVATE))
+    application.add_handler(CommandHandler("forget", forget, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(language_chosen, pattern=f"^{LANGUAGE_PREFIX}"))
     application.add_handler(CallbackQueryHandler(forget_answered, pattern="^forget:"))

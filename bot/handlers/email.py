@@ -11,7 +11,7 @@ from bot.application import BadgeBot, BotContext
 from bot.claim_flow import OpenedClaim, attempt, claimed_text
 from bot.replies import Reply, answer
 from bot.conversation import AWAITING_EMAIL, Turn
-from bot.texts import say
+from bot.texts import WELCOME, say
 from claims.errors import DISPLAY_TOKEN_EXPIRED, INVALID_INPUT, ClaimError
 from claims.holdings import holding
 from claims.i18n import N_
@@ -63,11 +63,11 @@ async def issue(context: BotContext, current: Turn, email: str | None) -> Reply:
 
 
 async def email_given(context: BotContext, update: Update, text: str) -> Reply:
-    """An answer to the e-mail question: issue with it, or ask again when it is no address."""
+    """Text that is no code: the answer to the e-mail question (issue, or ask again), else a greeting."""
 
     async def work(current: Turn) -> Reply:
         if current.state != AWAITING_EMAIL:
-            return Reply(say(current.language, N_("Send me the code of your card first.")))
+            return Reply(say(current.language, WELCOME))
         try:
             email = normalise_email(text)
         except ClaimError as refusal:

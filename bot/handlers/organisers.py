@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.application import BadgeBot, BotContext
+from bot.handlers import PRIVATE
 from bot.claim_flow import attempt
 from bot.conversation import CHOOSING_CODES, Turn, turn
 from bot.replies import Reply
@@ -100,54 +101,55 @@ async def _order(current: Turn, event: Event, badge: BadgeClass, count: int) -> 
 
 
 async def codes(update: Update, context: BotContext) -> None:
-    count = _count(context.args)
-    order: SheetOrder | None = None
     async with turn(context, update) as current:
-        choices = await _choices(current)
-        language = current.language
-        reply = Reply("")
-        if not choices:
-            reply = Reply(say(language, NOT_ORGANISER))
-        elif count is None:
-            reply = Reply(say(language, N_("How many cards? For example: /codes 24 (1 to {max})."), max=MAX_CODES))
-        elif len(choices) == 1:
-            order = await _order(current, *choices[0], count)
-        else:
-            # The choices are kept server-side: a button carries only an index into them.
-            current.move_to(CHOOSING_CODES, count=count,
-                            choices=[[str(event.id), str(badge.id)] for event, badge in choices])
-            buttons = [[InlineKeyboardButton(f"{event.name} — {badge.name}", callback_data=f"{CODES_PREFIX}{index}")]
-                       for index, (event, badge) in enumerate(choices)]
-            reply = Reply(say(language, N_("Cards for which badge?")), InlineKeyboardMarkup(buttons))
-    if order is not None:
-        reply = await order.reply(context.settings.public_url)
-    await reply.send(context.bot, current.chat_id)
+        outcome = await _codes_asked(current, _count(context.args))
+    await _answer(context, current, outcome)
+
+
+async def _codes_asked(current: Turn, count: int | None) -> Reply | SheetOrder:
+    choices = await _choices(current)
+    if not choices:
+        return Reply(say(current.language, NOT_ORGANISER))
+    if count is None:
+        return Reply(say(current.language, N_("How many cards? For example: /codes 24 (1 to {max})."), max=MAX_CODES))
+    if len(choices) == 1:
+        return await _order(current, *choices[0], count)
+    # The choices are kept server-side: a button carries only an index into them.
+    current.move_to(CHOOSING_CODES, count=count, choices=[[str(event.id), str(badge.id)] for event, badge in choices])
+    buttons = [[InlineKeyboardButton(f"{event.name} — {badge.name}", callback_data=f"{CODES_PREFIX}{index}")]
+               for index, (event, badge) in enumerate(choices)]
+    return Reply(say(current.language, N_("Cards for which badge?")), InlineKeyboardMarkup(buttons))
 
 
 async def codes_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
-    order: SheetOrder | None = None
     async with turn(context, update) as current:
-        data = current.data
-        index = query.data.removeprefix(CODES_PREFIX)
-        offered = data.get("choices", []) if current.state == CHOOSING_CODES else []
-        current.move_to(None)
-        # Checked again now: the buttons may be old, and the person may no longer organise that event.
-        allowed = {(str(event.id), str(badge.id)): (event, badge) for event, badge in await _choices(current)}
-        chosen = allowed.get(tuple(offered[int(index)])) if index.isdigit() and int(index) < len(offered) else None
-        if chosen is not None:
-            order = await _order(current, *chosen, int(data["count"]))
-        reply = Reply(say(current.language, N_("This button has expired. Send /codes again.") if allowed
-                          else NOT_ORGANISER))
+        outcome = await _badge_chosen(current, query.data.removeprefix(CODES_PREFIX))
     await query.edit_message_reply_markup(None)
-    if order is not None:
-        reply = await order.reply(context.settings.public_url)
+    await _answer(context, current, outcome)
+
+
+async def _badge_chosen(current: Turn, index: str) -> Reply | SheetOrder:
+    data = current.data
+    offered = data.get("choices", []) if current.state == CHOOSING_CODES else []
+    current.move_to(None)
+    # Checked again now: the buttons may be old, and the person may no longer organise that event.
+    allowed = {(str(event.id), str(badge.id)): (event, badge) for event, badge in await _choices(current)}
+    chosen = allowed.get(tuple(offered[int(index)])) if index.isdigit() and int(index) < len(offered) else None
+    if chosen is not None:
+        return await _order(current, *chosen, int(data["count"]))
+    return Reply(say(current.language, N_("This button has expired. Send /codes again.") if allowed else NOT_ORGANISER))
+
+
+async def _answer(context: BotContext, current: Turn, outcome: Reply | SheetOrder) -> None:
+    """Send the reply; new codes get their sheet laid out first, now that they are committed."""
+    reply = await outcome.reply(context.settings.public_url) if isinstance(outcome, SheetOrder) else outcome
     await reply.send(context.bot, current.chat_id)
 
 
 def register(application: BadgeBot) -> None:
-    application.add_handler(CommandHandler("stats", stats))
-    application.add_handler(CommandHandler("codes", codes))
+    application.add_handler(CommandHandler("stats", stats, filters=PRIVATE))
+    application.add_handler(CommandHandler("codes", codes, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(codes_chosen, pattern=f"^{CODES_PREFIX}"))
