@@ -11,7 +11,8 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from badgeclaim.mail_message import compose, load_mail_facts
+from badgeclaim.mail_message import compose
+from claims.award_facts import load_award_facts
 from claims.context import IssuingContext
 from claims.errors import ClaimError
 from claims.outbox import DeliveryJob, PermanentFailure, TemporaryFailure
@@ -84,7 +85,7 @@ class EmailSender:
         try:
             # A read transaction of its own, closed before the SMTP conversation starts.
             async with self._sessions() as session:
-                facts = await load_mail_facts(session, delivery.award_id, self._issuing)
+                facts = await load_award_facts(session, delivery.award_id, self._issuing)
         except ClaimError as exc:  # the award was erased since the claim
             raise PermanentFailure(f"award {delivery.award_id}: {exc.code}") from None
         if facts.revoked:

@@ -3,53 +3,14 @@
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
-import uuid
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from datetime import datetime
 
 import jinja2
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from claims.awards import baked_award_image, get_award
-from claims.context import IssuingContext
+from claims.award_facts import AwardFacts, image_filename
 from claims.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, gettext, translations
-from claims.models import BadgeClass, Event, Issuer
-
-
-@dataclass(frozen=True)
-class MailFacts:
-    """What the mail shows of one award, read in one short transaction before any network I/O."""
-
-    award_id: uuid.UUID
-    recipient_name: str | None
-    badge: str
-    issuer: str
-    event: str
-    verify_url: str
-    image_mime: str
-    image: bytes
-    revoked: bool
-
-
-async def load_mail_facts(session: AsyncSession, award_id: uuid.UUID, issuing: IssuingContext) -> MailFacts:
-    """The award's names and its baked image; ClaimError ``not_found`` when it was erased meanwhile."""
-    award = await get_award(session, award_id)
-    names = (
-        await session.execute(
-            select(BadgeClass.name, Issuer.name, Event.name)
-            .join(Issuer, Issuer.id == BadgeClass.issuer_id)
-            .join(Event, Event.id == award.event_id)
-            .where(BadgeClass.id == award.badge_class_id)
-        )
-    ).one()
-    mime, image = await baked_award_image(session, award_id, issuing)
-    return MailFacts(award.id, award.recipient_name, names[0], names[1], names[2],
-                     issuing.urls.award_page(award.id), mime, image, award.revoked_at is not None)
 
 
 @functools.cache
@@ -67,13 +28,7 @@ def _environment(language: str) -> jinja2.Environment:
     return environment
 
 
-def _attachment_name(badge: str, mime: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", badge).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "badge"
-    return f"{slug}.{'svg' if mime == 'image/svg+xml' else 'png'}"
-
-
-def compose(facts: MailFacts, *, language: str, sender: str, to: str, now: datetime) -> EmailMessage:
+def compose(facts: AwardFacts, *, language: str, sender: str, to: str, now: datetime) -> EmailMessage:
     """The mail of one award: text and HTML alternatives in ``language``, the baked image attached."""
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     environment = _environment(language)
@@ -92,7 +47,7 @@ def compose(facts: MailFacts, *, language: str, sender: str, to: str, now: datet
     message.add_alternative(environment.get_template("award.html").render(values), subtype="html")
     maintype, _, subtype = facts.image_mime.partition("/")
     message.add_attachment(facts.image, maintype=maintype, subtype=subtype,
-                           filename=_attachment_name(facts.badge, facts.image_mime))
+                           filename=image_filename(facts.badge, facts.image_mime))
     # Last: building the parts moves or drops the Content-* headers set before.
     message["Content-Language"] = language
     return message

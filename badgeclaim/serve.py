@@ -11,7 +11,7 @@ import signal
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterator, Protocol
 
 from aiohttp import web
 from sqlalchemy import select
@@ -26,12 +26,23 @@ from claims.models import Issuer
 from claims.outbox import Sender, run_worker
 from kiosk import WebConfig, create_app
 
+if TYPE_CHECKING:  # python-telegram-bot loads only when a token is set
+    from badgeclaim.telegram import TelegramBot
+
 log = logging.getLogger(__name__)
 
-AppFactory = Callable[[Settings, async_sessionmaker[AsyncSession], IssuingContext, Callable[[], datetime]], web.Application]
+WebhookRoute = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class AppFactory(Protocol):
+    def __call__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession], issuing: IssuingContext,
+                 clock: Callable[[], datetime], *, telegram_webhook: WebhookRoute | None = None) -> web.Application:
+        ...
+
 
 # Why serve could not start, besides the database (DatabaseProblem); the CLI words each for the person.
 ADDRESS_IN_USE = "address_in_use"
+TELEGRAM_UNAVAILABLE = "telegram_unavailable"
 
 
 class ServeError(Exception):
@@ -46,14 +57,14 @@ def utcnow() -> datetime:
 
 
 def kiosk_app(settings: Settings, sessions: async_sessionmaker[AsyncSession], issuing: IssuingContext,
-              clock: Callable[[], datetime]) -> web.Application:
-    """The real web app (kiosk.create_app) configured from the settings."""
+              clock: Callable[[], datetime], *, telegram_webhook: WebhookRoute | None = None) -> web.Application:
+    """The real web app (kiosk.create_app) configured from the settings; the bot's route in webhook mode."""
     config = WebConfig(
         public_url=settings.public_url, default_language=settings.language, timezone=settings.timezone,
         secret_key=settings.secret_key, telegram_bot_username=settings.telegram_bot_username,
         email_enabled=bool(settings.smtp_url),
     )
-    return create_app(config, sessions, issuing, clock=clock,
+    return create_app(config, sessions, issuing, clock=clock, telegram_webhook=telegram_webhook,
                       send_link=link_mailer(settings.smtp_url, settings.smtp_from, clock))
 
 
@@ -105,6 +116,7 @@ class Listening:
 
     url: str  # where this process listens (not PUBLIC_URL, which may be a proxy in front of it)
     channels: tuple[str, ...]  # the delivery channels with a worker
+    telegram: str | None = None  # the bot's @username and mode ("polling" or "webhook") when it runs
 
 
 async def serve(
@@ -132,16 +144,28 @@ async def serve(
             await check_database(engine)
             sessions = create_sessionmaker(engine)
             issuing = IssuingContext(settings.public_url, settings.secret_key, settings.ob2_verification == "signed")
-            await _run(settings, sessions, issuing, app_factory(settings, sessions, issuing, clock), stop, on_ready,
-                       clock, shutdown_timeout)
+            bot = telegram_bot(settings, sessions, issuing, clock)
+            app = app_factory(settings, sessions, issuing, clock,
+                              telegram_webhook=bot.route if bot is not None else None)
+            await _run(settings, sessions, issuing, app, bot, stop, on_ready, clock, shutdown_timeout)
         finally:
             await engine.dispose()
 
 
+def telegram_bot(settings: Settings, sessions: async_sessionmaker[AsyncSession], issuing: IssuingContext,
+                 clock: Callable[[], datetime]) -> TelegramBot | None:
+    """The bot when BADGECLAIM_TELEGRAM_TOKEN is set (built, not started: the web app needs its route first)."""
+    if not settings.telegram_token:
+        return None
+    from badgeclaim.telegram import TelegramBot
+
+    return TelegramBot(settings, sessions, issuing, clock)
+
+
 async def _run(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], issuing: IssuingContext, app: web.Application,
-    stop: asyncio.Event, on_ready: Callable[[Listening], None] | None, clock: Callable[[], datetime],
-    shutdown_timeout: float,
+    bot: TelegramBot | None, stop: asyncio.Event, on_ready: Callable[[Listening], None] | None,
+    clock: Callable[[], datetime], shutdown_timeout: float,
 ) -> None:
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=shutdown_timeout)
     await runner.setup()
@@ -154,15 +178,31 @@ async def _run(
             raise ServeError(ADDRESS_IN_USE, host=settings.host, port=settings.port,
                              reason=exc.strerror or str(exc)) from None
         senders = senders_for(settings, sessions, issuing, clock)
+        concurrency = {EMAIL: 1}
+        if bot is not None:
+            from badgeclaim.telegram import BotUnavailable
+            from bot.sender import CHANNEL as TELEGRAM, DELIVERY_CONCURRENCY
+
+            try:
+                await bot.start()
+            except BotUnavailable as exc:
+                raise ServeError(TELEGRAM_UNAVAILABLE, url=settings.telegram_api_url, reason=exc.reason) from None
+            senders[TELEGRAM] = bot.sender
+            # Side by side up to the bot's rate limit: a badge is one round trip to the Bot API.
+            concurrency[TELEGRAM] = DELIVERY_CONCURRENCY
         for channel, sender in senders.items():
             workers.append(asyncio.create_task(
-                run_worker(sessions, {channel: sender}, clock, owner=worker_owner(), stop=stop),
+                run_worker(sessions, {channel: sender}, clock, owner=worker_owner(), stop=stop,
+                           batch=max(10, 2 * concurrency[channel]), concurrency=concurrency[channel]),
                 name=f"outbox-{channel}",
             ))
         if on_ready is not None:
-            on_ready(Listening(f"http://{settings.host}:{settings.port}", tuple(senders)))
+            on_ready(Listening(f"http://{settings.host}:{settings.port}", tuple(senders),
+                               f"@{bot.username} ({settings.telegram_mode})" if bot is not None else None))
         await stop.wait()
     finally:
         stop.set()
         # Both at once: the socket closes and requests finish while the workers end their current send.
         await asyncio.gather(runner.cleanup(), *workers)
+        if bot is not None:
+            await bot.stop()  # last: the updates already queued are handled while the database is still there

@@ -55,8 +55,8 @@ def is_deep_link_safe(text: str) -> bool:
     return bool(_DEEP_LINK.match(text))
 
 
-def _extract(text: str) -> str:
-    """The code part of a claim URL (``…/c/<code>``, ``?start=<code>``, ``?code=<code>``) or the text itself."""
+def claim_part(text: str) -> str:
+    """The code (or display token) part of a claim URL (``…/c/<code>``, ``?start=<code>``, ``?code=<code>``) or the text itself."""
     if "://" not in text and not text.lower().startswith(("t.me/", "tg:")):
         return text
     parts = urlsplit(text if "://" in text or text.startswith("tg:") else "https://" + text)
@@ -85,7 +85,7 @@ def parse_code(text: str) -> str:
         raise ClaimError(INVALID_INPUT, field="code")
     if len(text) > 2048:
         raise ClaimError(INVALID_INPUT, field="code")
-    code = normalise_code(_extract(text.strip()))
+    code = normalise_code(claim_part(text.strip()))
     if len(code) == CODE_LENGTH and all(ch in _VALUE for ch in code):
         if _checks_out(code):
             return code

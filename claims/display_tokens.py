@@ -15,6 +15,8 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MIN_SECRET_BYTES = 16
 # 96 bits: far beyond what can be guessed online within the two periods a token lives.
 _MAC_BYTES = 12
+# Shorter than this, it is a typed code (15 characters, 17 with dashes), never a token.
+_MIN_TOKEN_LENGTH = 24
 # Five bytes count 2**40 periods: 34,000 years even at one-second periods.
 _PERIOD_BYTES = 5
 _HEADER_BYTES = _PERIOD_BYTES + _MAC_BYTES
@@ -39,6 +41,11 @@ def make_display_token(secret: bytes, code: str, now: datetime, *, period_s: int
     payload = code.encode("ascii")
     raw = period.to_bytes(_PERIOD_BYTES, "big") + _mac(secret, period_s, period, payload) + payload
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def looks_like_display_token(text: str) -> bool:
+    """Whether ``text`` has a display token's shape (what is opened as one rather than parsed as a code)."""
+    return len(text) >= _MIN_TOKEN_LENGTH and bool(TOKEN_PATTERN.fullmatch(text))
 
 
 def open_display_token(secret: bytes, token: str, now: datetime, *, period_s: int = 60) -> str:

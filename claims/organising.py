@@ -361,3 +361,9 @@ async def awards_csv(session: AsyncSession, event: Event, urls: BadgeUrls) -> by
             award.revoked_at.isoformat() if award.revoked_at else "", urls.award_page(award.id),
         ])
     return out.getvalue().encode("utf-8")
+
+
+async def badges_of_issuer(session: AsyncSession, issuer_id: uuid.UUID) -> list[BadgeClass]:
+    """The badge classes an event of this issuer may hand out, by name."""
+    return list((await session.scalars(
+        select(BadgeClass).where(BadgeClass.issuer_id == issuer_id).order_by(BadgeClass.name, BadgeClass.id))).all())

@@ -190,18 +190,15 @@ async def _attempt(sender: Sender, job: DeliveryJob) -> _Outcome:
     return _Outcome()
 
 
-async def _record(
-    sessionmaker: async_sessionmaker[AsyncSession], job: DeliveryJob, outcome: _Outcome, owner: str, now: datetime,
-    policy: RetryPolicy,
-) -> None:
-    async with sessionmaker.begin() as session:
-        if outcome.error is None:
-            held = await mark_sent(session, job.id, owner, now)
-        elif outcome.permanent:
-            held = await mark_failed(session, job.id, owner, now, outcome.error)
-        else:
-            held = await mark_retry(session, job.id, owner, now, outcome.error, retry_after=outcome.retry_after,
-                                    policy=policy)
+async def _mark(session: AsyncSession, job: DeliveryJob, outcome: _Outcome, owner: str, now: datetime,
+                policy: RetryPolicy) -> None:
+    if outcome.error is None:
+        held = await mark_sent(session, job.id, owner, now)
+    elif outcome.permanent:
+        held = await mark_failed(session, job.id, owner, now, outcome.error)
+    else:
+        held = await mark_retry(session, job.id, owner, now, outcome.error, retry_after=outcome.retry_after,
+                                policy=policy)
     if not held:
         log.warning("delivery %s: lease lost to another worker before its outcome was recorded", job.id)
 
@@ -217,38 +214,135 @@ async def run_worker(
     poll_interval: float = 1.0,
     lease: timedelta = timedelta(minutes=5),
     policy: RetryPolicy = DEFAULT_POLICY,
+    concurrency: int = 1,
 ) -> None:
-    """Take due deliveries of the channels in ``senders`` and send them one by one until ``stop`` is set.
+    """Take due deliveries of the channels in ``senders`` and send them until ``stop`` is set.
 
-    Each take and each outcome is its own short transaction: a send (network I/O) never holds one open.
-    When ``stop`` is set the current send finishes, its outcome is recorded, and the rest of the batch is
-    released for another worker. A database that does not answer is waited out, not fatal.
+    Up to ``concurrency`` sends run at once (a Telegram bot may send ~30 messages a second, each a round
+    trip); deliveries to one target (one chat, one address) go one after another in the order taken. At
+    most ``batch`` deliveries are leased and not yet finished at any time: the worker takes more as sends
+    finish. Each take and each outcome is its own short transaction: a send (network I/O) never holds one
+    open. When ``stop`` is set the sends in flight finish and their outcomes are recorded; what was taken
+    but not started is released for another worker. A database that does not answer is waited out.
     """
-    while not stop.is_set():
-        try:
-            async with sessionmaker.begin() as session:
-                jobs = await take_due(session, clock(), owner=owner, limit=batch, lease=lease, channels=list(senders))
-        except Exception:
-            log.exception("outbox: cannot take deliveries; trying again in %ss", poll_interval)
-            jobs = []
-        pending = list(jobs)
-        try:
-            while pending and not stop.is_set():
-                job = pending.pop(0)
-                outcome = await _attempt(senders[job.channel], job)
-                await _record(sessionmaker, job, outcome, owner, clock(), policy)
-        except Exception:
-            # Recording failed (database gone): the lease runs out and the delivery comes back.
-            log.exception("outbox: cannot record a delivery's outcome")
-        finally:
-            if pending:
-                try:
-                    async with sessionmaker.begin() as session:
-                        await release(session, [job.id for job in pending], owner)
-                except Exception:
-                    log.exception("outbox: cannot release leases; they will run out")
-        if len(jobs) < batch:
+    lanes = _Lanes(sessionmaker, senders, clock, owner, stop, policy, asyncio.Semaphore(max(1, concurrency)))
+    # Take in chunks, not one delivery per finished send: each take is a write transaction (SQLite's one lock).
+    refill = max(1, batch // 2)
+    try:
+        while not stop.is_set():
+            room = batch - lanes.outstanding
+            if room < refill:
+                await lanes.wait(stop, None)  # take more once enough sends have finished
+                continue
             try:
-                await asyncio.wait_for(stop.wait(), poll_interval)
-            except TimeoutError:
-                pass
+                async with sessionmaker.begin() as session:
+                    jobs = await take_due(session, clock(), owner=owner, limit=room, lease=lease,
+                                          channels=list(senders))
+            except Exception:
+                log.exception("outbox: cannot take deliveries; trying again in %ss", poll_interval)
+                jobs = []
+            lanes.add(jobs)
+            if len(jobs) < room:
+                await lanes.wait(stop, poll_interval)  # nothing more is due: look again later
+    except asyncio.CancelledError:
+        # Killed rather than stopped: sends in flight are abandoned (their leases run out, as after a crash).
+        await lanes.drain(abandon=True)
+        raise
+    await lanes.drain(abandon=False)
+
+
+class _Lanes:
+    """One queue per target: its deliveries are sent in order; different targets are sent side by side."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], senders: Mapping[str, Sender],
+                 clock: Callable[[], datetime], owner: str, stop: asyncio.Event, policy: RetryPolicy,
+                 slots: asyncio.Semaphore) -> None:
+        self._sessionmaker, self._senders, self._clock = sessionmaker, senders, clock
+        self._owner, self._stop, self._policy, self._slots = owner, stop, policy, slots
+        self._queues: dict[tuple[str, str], list[DeliveryJob]] = {}
+        self._tasks: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._progress = asyncio.Event()
+        self._halt = asyncio.Event()
+        self.outstanding = 0  # taken and neither recorded nor released
+        # Outcomes are written by one recorder, all those ready in one transaction: under load that is one
+        # commit for many sends instead of one each (SQLite has a single writer).
+        self._outcomes: list[tuple[DeliveryJob, _Outcome, datetime]] = []
+        self._outcome_ready = asyncio.Event()
+        self._closing = False  # every lane has ended: the recorder ends once nothing is left to write
+        self._recorder = asyncio.create_task(self._record_forever(), name="outbox-recorder")
+
+    def add(self, jobs: list[DeliveryJob]) -> None:
+        for job in jobs:
+            key = (job.channel, job.target)
+            self._queues.setdefault(key, []).append(job)
+            self.outstanding += 1
+            if key not in self._tasks:
+                self._tasks[key] = asyncio.create_task(self._run(key), name=f"outbox-lane-{job.id}")
+
+    async def wait(self, stop: asyncio.Event, timeout: float | None) -> None:
+        """Until a send finishes, ``stop`` is set, or ``timeout`` seconds pass."""
+        self._progress.clear()
+        stopping = asyncio.ensure_future(stop.wait())
+        progress = asyncio.ensure_future(self._progress.wait())
+        try:
+            await asyncio.wait({stopping, progress}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            progress.cancel()
+
+    async def _run(self, key: tuple[str, str]) -> None:
+        queue = self._queues[key]
+        try:
+            while queue and not self._halted():
+                async with self._slots:
+                    if self._halted():
+                        break
+                    job = queue.pop(0)
+                    outcome = await _attempt(self._senders[job.channel], job)
+                self._outcomes.append((job, outcome, self._clock()))
+                self._outcome_ready.set()
+        finally:
+            del self._tasks[key]
+            if not queue:
+                del self._queues[key]
+
+    async def _record_forever(self) -> None:
+        while True:
+            await self._outcome_ready.wait()
+            self._outcome_ready.clear()
+            ready, self._outcomes = self._outcomes, []
+            if ready:
+                try:
+                    async with self._sessionmaker.begin() as session:
+                        for job, outcome, at in ready:
+                            await _mark(session, job, outcome, self._owner, at, self._policy)
+                except Exception:
+                    # Recording failed (database gone): the leases run out and the deliveries come back.
+                    log.exception("outbox: cannot record the outcome of deliveries %s", [job.id for job, *_ in ready])
+                self.outstanding -= len(ready)
+                self._progress.set()
+            if self._closing and not self._outcomes:
+                return
+
+    def _halted(self) -> bool:
+        return self._stop.is_set() or self._halt.is_set()
+
+    async def drain(self, *, abandon: bool) -> None:
+        """Let the sends in flight finish (or cancel them: ``abandon``), then release what was never started."""
+        self._halt.set()
+        tasks = list(self._tasks.values())
+        if abandon:
+            for task in tasks:
+                task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._closing = True
+        self._outcome_ready.set()  # the outcomes of the last sends, then the recorder ends
+        await self._recorder
+        left = [job.id for queue in self._queues.values() for job in queue]
+        self._queues.clear()
+        if left:
+            try:
+                async with self._sessionmaker.begin() as session:
+                    await release(session, left, self._owner)
+            except Exception:
+                log.exception("outbox: cannot release leases; they will run out")

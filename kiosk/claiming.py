@@ -13,7 +13,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims import errors
-from claims.display_tokens import TOKEN_PATTERN, make_display_token, open_display_token
+from claims.display_tokens import looks_like_display_token, make_display_token, open_display_token
 from claims.errors import ClaimError
 from claims.rate_limits import RateRule, check_rate, count_event
 from kiosk.keys import WebKeys
@@ -28,8 +28,6 @@ WRONG_CODES = frozenset({errors.UNKNOWN_CODE, errors.CODE_TYPO, errors.DISPLAY_T
 
 # A display token lives one or two minutes; the form it opens must outlive the typing of a name.
 TICKET_PERIOD_S = 600
-# Shorter than this, it is a typed code (15 characters, 17 with dashes), never a token.
-_MIN_TOKEN_LENGTH = 24
 
 
 def client_address(request: web.Request) -> str:
@@ -50,10 +48,6 @@ def client_key(request: web.Request, keys: WebKeys) -> str:
     """A keyed hash of the client's address: the table never holds an address, and without the secret
     nobody can test an address against it."""
     return hmac.new(keys.rate_limit, client_address(request).encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def looks_like_display_token(text: str) -> bool:
-    return len(text) >= _MIN_TOKEN_LENGTH and bool(TOKEN_PATTERN.fullmatch(text))
 
 
 def open_claim_text(text: str, keys: WebKeys, now: datetime) -> tuple[str, bool]:

@@ -15,7 +15,7 @@ from claims.context import IssuingContext
 
 
 def stand_in_app(settings: Settings, sessions: async_sessionmaker[AsyncSession], issuing: IssuingContext,
-                 clock: Callable[[], datetime]) -> web.Application:
+                 clock: Callable[[], datetime], *, telegram_webhook: object = None) -> web.Application:
     """/healthz as the contract says (200 when SELECT 1 answers), and /slow to hold a request in flight."""
 
     async def healthz(request: web.Request) -> web.Response:

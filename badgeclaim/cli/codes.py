@@ -46,27 +46,23 @@ def claim_links(cli_ctx: CliContext, codes: list[str], target: str) -> list[str]
 
 def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list[str], *, multi: bool,
                target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
+    from claims.card_sheets import card_sheet_pdf, printed_instructions
     from qr.posters import Poster, render_posters
-    from qr.sheets import Card, render_sheet
 
     image = badge.image if badge.image_mime == "image/png" else None
     links = claim_links(cli_ctx, codes, target)
-    # Printed matter speaks both languages at once, French first, whatever the organiser's setting.
-    instructions = {f"instruction_{lang}": translate(lang, N_("Scan to get your badge")) for lang in ("fr", "en")}
-    out = io.BytesIO()
     if multi:
+        out = io.BytesIO()
         poster = Poster(
             url=links[0], badge_name=badge.name, event_name=event.name, code_display=format_code(codes[0]),
             validity_fr=validity_line("fr", valid, event.timezone),
             validity_en=validity_line("en", valid, event.timezone),
             badge_image=image,
         )
-        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4", **instructions)
+        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4", **printed_instructions())
         return out.getvalue()
-    cards = [Card(url=link, code_display=format_code(code), badge_name=badge.name, event_name=event.name,
-                  badge_image=image) for link, code in zip(links, codes)]
     label = translate(cli_ctx.language, N_("Laying out the cards"))
-    with click.progressbar(length=len(cards), label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=len(codes), label=label, file=sys.stderr) as bar:
         done = 0
 
         def advance(total: int) -> None:
@@ -75,10 +71,10 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
             done = total
 
         try:
-            render_sheet(cards, out, page_size=page_size, per_page=per_page, progress=advance, **instructions)
+            return card_sheet_pdf(badge, event.name, codes, links, page_size=page_size, per_page=per_page,
+                                  progress=advance)
         except ValueError as exc:  # e.g. a --per-page that makes no full grid of legible cards
             raise CliError(N_("cannot lay out the cards: {reason}"), reason=exc) from None
-    return out.getvalue()
 
 
 def validity_line(language: str, valid: tuple[datetime, datetime], timezone: str) -> str:

@@ -23,6 +23,8 @@ pass_cli = click.make_pass_decorator(CliContext)
 REFUSALS = {  # by badgeclaim.serve.ServeError code
     "address_in_use": N_("cannot listen on {host}:{port} ({reason}): is the port already taken? Choose another "
                          "with --port"),
+    "telegram_unavailable": N_("the Telegram Bot API at {url} refused the bot or did not answer ({reason}): check "
+                               "BADGECLAIM_TELEGRAM_TOKEN and BADGECLAIM_TELEGRAM_API_URL"),
 }
 
 HOST_HELP = N_("Address to listen on (default BADGECLAIM_HOST, 127.0.0.1: this machine only). Give 0.0.0.0 so that "
@@ -47,6 +49,8 @@ def run_server(settings: Settings, *, app_factory: AppFactory | None = None,
                                           "stop."), url=listening.url, public=settings.public_url), err=True)
         click.echo(translate(language, N_("E-mail delivery: on.") if "email" in listening.channels
                              else N_("E-mail delivery: off (BADGECLAIM_SMTP_URL is not set).")), err=True)
+        click.echo(translate(language, N_("Telegram bot: on, {bot}."), bot=listening.telegram) if listening.telegram
+                   else translate(language, N_("Telegram bot: off (BADGECLAIM_TELEGRAM_TOKEN is not set).")), err=True)
         if on_ready is not None:
             on_ready(listening)
 
@@ -66,7 +70,8 @@ def run_server(settings: Settings, *, app_factory: AppFactory | None = None,
 def serve_command(cli_ctx: CliContext, host: str | None, port: int | None) -> None:
     """Run the web app and the delivery workers until SIGTERM or Ctrl-C.
 
-    E-mail delivery runs when BADGECLAIM_SMTP_URL is set. On SIGTERM or Ctrl-C it stops accepting
+    E-mail delivery runs when BADGECLAIM_SMTP_URL is set, the Telegram bot when BADGECLAIM_TELEGRAM_TOKEN is
+    (BADGECLAIM_TELEGRAM_MODE: polling, or webhook at PUBLIC_URL/telegram/webhook). On SIGTERM or Ctrl-C it stops accepting
     connections, lets requests in flight finish and each worker end its current send, then exits 0.
     With --host 0.0.0.0, set BADGECLAIM_PUBLIC_URL to http://<this machine's address>:<port> so that
     the QR codes point where phones can reach.
