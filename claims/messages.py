@@ -91,6 +91,7 @@ _WHAT: dict[str, str] = {
     "badge": N_("badge"),
     "event": N_("event"),
     "award": N_("award"),
+    "batch": N_("batch of codes"),
 }
 
 
