@@ -57,12 +57,24 @@ def delivery_bot(token: str, api_url: str, *, messages_per_second: float = DELIV
     for that delivery alone, where the limiter's retry would pause every send of the process.
     """
     root = api_url.rstrip("/")
+    _quiet_passed_on_429s()
     return ExtBot(
         token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
         rate_limiter=AIORateLimiter(overall_max_rate=messages_per_second, overall_time_period=1, max_retries=0),
         request=HTTPXRequest(connection_pool_size=concurrency + 4, read_timeout=timeout, write_timeout=timeout,
                              connect_timeout=timeout, pool_timeout=timeout, media_write_timeout=timeout),
     )
+
+
+def _quiet_passed_on_429s() -> None:
+    """AIORateLimiter logs each 429 it passes on (max_retries=0) with a traceback; the outbox logs the retry."""
+    limiter_log = logging.getLogger("telegram.ext.AIORateLimiter")
+    if _drop_passed_on_429s not in limiter_log.filters:
+        limiter_log.addFilter(_drop_passed_on_429s)
+
+
+def _drop_passed_on_429s(record: logging.LogRecord) -> bool:
+    return not (str(record.msg).startswith("Rate limit hit after maximum of") and record.args == (0,))
 
 
 def caption(facts: AwardFacts, language: str) -> str:

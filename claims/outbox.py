@@ -190,18 +190,15 @@ async def _attempt(sender: Sender, job: DeliveryJob) -> _Outcome:
     return _Outcome()
 
 
-async def _record(
-    sessionmaker: async_sessionmaker[AsyncSession], job: DeliveryJob, outcome: _Outcome, owner: str, now: datetime,
-    policy: RetryPolicy,
-) -> None:
-    async with sessionmaker.begin() as session:
-        if outcome.error is None:
-            held = await mark_sent(session, job.id, owner, now)
-        elif outcome.permanent:
-            held = await mark_failed(session, job.id, owner, now, outcome.error)
-        else:
-            held = await mark_retry(session, job.id, owner, now, outcome.error, retry_after=outcome.retry_after,
-                                    policy=policy)
+async def _mark(session: AsyncSession, job: DeliveryJob, outcome: _Outcome, owner: str, now: datetime,
+                policy: RetryPolicy) -> None:
+    if outcome.error is None:
+        held = await mark_sent(session, job.id, owner, now)
+    elif outcome.permanent:
+        held = await mark_failed(session, job.id, owner, now, outcome.error)
+    else:
+        held = await mark_retry(session, job.id, owner, now, outcome.error, retry_after=outcome.retry_after,
+                                policy=policy)
     if not held:
         log.warning("delivery %s: lease lost to another worker before its outcome was recorded", job.id)
 
@@ -229,24 +226,24 @@ async def run_worker(
     but not started is released for another worker. A database that does not answer is waited out.
     """
     lanes = _Lanes(sessionmaker, senders, clock, owner, stop, policy, asyncio.Semaphore(max(1, concurrency)))
+    # Take in chunks, not one delivery per finished send: each take is a write transaction (SQLite's one lock).
+    refill = max(1, batch // 2)
     try:
         while not stop.is_set():
             room = batch - lanes.outstanding
-            took = 0
-            if room > 0:
-                try:
-                    async with sessionmaker.begin() as session:
-                        jobs = await take_due(session, clock(), owner=owner, limit=room, lease=lease,
-                                              channels=list(senders))
-                except Exception:
-                    log.exception("outbox: cannot take deliveries; trying again in %ss", poll_interval)
-                    jobs = []
-                lanes.add(jobs)
-                took = len(jobs)
-            if room > 0 and took < room:
+            if room < refill:
+                await lanes.wait(stop, None)  # take more once enough sends have finished
+                continue
+            try:
+                async with sessionmaker.begin() as session:
+                    jobs = await take_due(session, clock(), owner=owner, limit=room, lease=lease,
+                                          channels=list(senders))
+            except Exception:
+                log.exception("outbox: cannot take deliveries; trying again in %ss", poll_interval)
+                jobs = []
+            lanes.add(jobs)
+            if len(jobs) < room:
                 await lanes.wait(stop, poll_interval)  # nothing more is due: look again later
-            elif room <= 0:
-                await lanes.wait(stop, None)  # full: take more as soon as one send finishes
     except asyncio.CancelledError:
         # Killed rather than stopped: sends in flight are abandoned (their leases run out, as after a crash).
         await lanes.drain(abandon=True)
@@ -267,6 +264,12 @@ class _Lanes:
         self._progress = asyncio.Event()
         self._halt = asyncio.Event()
         self.outstanding = 0  # taken and neither recorded nor released
+        # Outcomes are written by one recorder, all those ready in one transaction: under load that is one
+        # commit for many sends instead of one each (SQLite has a single writer).
+        self._outcomes: list[tuple[DeliveryJob, _Outcome, datetime]] = []
+        self._outcome_ready = asyncio.Event()
+        self._closing = False  # every lane has ended: the recorder ends once nothing is left to write
+        self._recorder = asyncio.create_task(self._record_forever(), name="outbox-recorder")
 
     def add(self, jobs: list[DeliveryJob]) -> None:
         for job in jobs:
@@ -296,17 +299,30 @@ class _Lanes:
                         break
                     job = queue.pop(0)
                     outcome = await _attempt(self._senders[job.channel], job)
-                try:
-                    await _record(self._sessionmaker, job, outcome, self._owner, self._clock(), self._policy)
-                except Exception:
-                    # Recording failed (database gone): the lease runs out and the delivery comes back.
-                    log.exception("outbox: cannot record the outcome of delivery %s", job.id)
-                self.outstanding -= 1
-                self._progress.set()
+                self._outcomes.append((job, outcome, self._clock()))
+                self._outcome_ready.set()
         finally:
             del self._tasks[key]
             if not queue:
                 del self._queues[key]
+
+    async def _record_forever(self) -> None:
+        while True:
+            await self._outcome_ready.wait()
+            self._outcome_ready.clear()
+            ready, self._outcomes = self._outcomes, []
+            if ready:
+                try:
+                    async with self._sessionmaker.begin() as session:
+                        for job, outcome, at in ready:
+                            await _mark(session, job, outcome, self._owner, at, self._policy)
+                except Exception:
+                    # Recording failed (database gone): the leases run out and the deliveries come back.
+                    log.exception("outbox: cannot record the outcome of deliveries %s", [job.id for job, *_ in ready])
+                self.outstanding -= len(ready)
+                self._progress.set()
+            if self._closing and not self._outcomes:
+                return
 
     def _halted(self) -> bool:
         return self._stop.is_set() or self._halt.is_set()
@@ -319,6 +335,9 @@ class _Lanes:
             for task in tasks:
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self._closing = True
+        self._outcome_ready.set()  # the outcomes of the last sends, then the recorder ends
+        await self._recorder
         left = [job.id for queue in self._queues.values() for job in queue]
         self._queues.clear()
         if left:

@@ -15,153 +15,31 @@ import asyncio
 import contextlib
 import io
 import itertools
-import json
 import math
 import random
 import time
-from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Callable, Iterable
 
 import aiohttp
 from aiohttp import web
 from PIL import Image
 
-TOKEN = "123456789:AAFakeTokenForTheBadgeclaimTests_0123"
-BOT_USERNAME = "badgeclaim_test_bot"
-
-# The calls that post a message into a chat: what the flood limits count and what faults hit by default.
-SENDING_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
-
-# Parameters PTB sends JSON-encoded inside form or multipart fields.
-_JSON_FIELDS = frozenset({"reply_markup", "allowed_updates", "commands", "scope", "entities", "caption_entities",
-                          "link_preview_options", "reply_parameters"})
-_BOOL_FIELDS = frozenset({"drop_pending_updates", "show_alert", "disable_notification", "protect_content",
-                          "disable_content_type_detection"})
-_INT_FIELDS = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "max_connections", "cache_time"})
-
-
-@dataclass(frozen=True)
-class TelegramUser:
-    """A person talking to the bot (their private chat has the same id)."""
-
-    id: int
-    first_name: str
-    language_code: str | None = "fr"
-    username: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        found: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.language_code is not None:
-            found["language_code"] = self.language_code
-        if self.username is not None:
-            found["username"] = self.username
-        return found
-
-    def chat(self) -> dict[str, Any]:
-        return {"id": self.id, "type": "private", "first_name": self.first_name}
-
-
-@dataclass
-class StoredFile:
-    file_id: str
-    file_unique_id: str
-    path: str
-    data: bytes
-    filename: str | None = None
-    mime_type: str | None = None
-
-
-@dataclass
-class SentMessage:
-    """A message the bot posted (or a person sent): what tests assert on. ``text`` follows edits."""
-
-    chat_id: int
-    message_id: int
-    method: str  # sendMessage, sendDocument, sendPhoto; "user" for what a person sent
-    date: int
-    text: str | None = None
-    caption: str | None = None
-    parse_mode: str | None = None
-    reply_markup: dict[str, Any] | None = None
-    file: StoredFile | None = None
-    edits: int = 0
-    raw: dict[str, Any] = field(default_factory=dict)  # the Message object as the Bot API answered it
-
-    def buttons(self) -> list[tuple[str, str | None]]:
-        """(label, callback_data or url) of every inline button, row by row."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [(b.get("text", ""), b.get("callback_data", b.get("url"))) for row in rows for b in row]
-
-
-@dataclass(frozen=True)
-class SentDocument:
-    chat_id: int
-    message_id: int
-    filename: str | None
-    mime_type: str | None
-    data: bytes
-    caption: str | None
-    parse_mode: str | None
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the bot made and the HTTP status it got back."""
-
-    method: str
-    params: dict[str, Any]
-    status: int
-
-
-@dataclass(frozen=True)
-class Faults:
-    """Shares of calls (among ``methods``) that fail, drawn from a seeded RNG so a run can be replayed.
-
-    A timed-out call sleeps ``timeout_seconds`` (past the client's read timeout) and is NOT carried out,
-    as when Telegram never got the request; ``timeouts_after_acting`` carries it out first (the answer,
-    not the request, was lost), the case no client can tell apart and where a retry sends twice.
-    """
-
-    too_many_requests: float = 0.0
-    retry_after: int = 1
-    server_errors: float = 0.0
-    timeouts: float = 0.0
-    timeout_seconds: float = 2.0
-    timeouts_after_acting: bool = False
-    methods: frozenset[str] = SENDING_METHODS
-    seed: int = 0
-
-
-class _Bucket:
-    """A token bucket: ``rate`` per second, bursts up to ``capacity`` (the same model as aiolimiter's)."""
-
-    def __init__(self, rate: float, capacity: float) -> None:
-        self.rate, self.capacity = rate, capacity
-        self.level = 0.0
-        self.stamp = time.monotonic()
-
-    def take(self) -> float:
-        """0 when admitted, else the seconds until a place frees up."""
-        now = time.monotonic()
-        self.level = max(0.0, self.level - (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.level + 1 <= self.capacity + 1e-9:
-            self.level += 1
-            return 0.0
-        return (self.level + 1 - self.capacity) / self.rate
-
-
-class _ApiError(Exception):
-    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None) -> None:
-        super().__init__(description)
-        self.status, self.description, self.parameters = status, description, parameters
-
-    def response(self) -> web.Response:
-        body: dict[str, Any] = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return web.json_response(body, status=self.status)
-
+from telegram_fake_parts import (  # noqa: F401  (tests import every name from here)
+    BOT_USERNAME,
+    SENDING_METHODS,
+    TOKEN,
+    ApiError,
+    Bucket,
+    Call,
+    Faults,
+    SentDocument,
+    SentMessage,
+    StoredFile,
+    TelegramUser,
+    Upload,
+    read_params,
+    too_many,
+)
 
 class TelegramFake:
     """The fake server; ``await start()`` then point the bot at ``api_url`` with ``token``."""
@@ -198,9 +76,9 @@ class TelegramFake:
         self._unstall = asyncio.Event()
         self.stalled_calls = 0
         self._rng = random.Random(0)
-        self._overall: _Bucket | None = None
+        self._overall: Bucket | None = None
         self._per_chat_rate: float | None = None
-        self._per_chat: dict[int, _Bucket] = {}
+        self._per_chat: dict[int, Bucket] = {}
         self._runner: web.AppRunner | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_wake = asyncio.Event()
@@ -256,7 +134,7 @@ class TelegramFake:
 
     def enforce_limits(self, *, overall_per_second: float = 30.0, per_chat_per_second: float = 1.0) -> None:
         """Answer 429 with retry_after like Telegram when the bot posts faster than these rates."""
-        self._overall = _Bucket(overall_per_second, overall_per_second)
+        self._overall = Bucket(overall_per_second, overall_per_second)
         self._per_chat_rate = per_chat_per_second
         self._per_chat = {}
 
@@ -269,6 +147,12 @@ class TelegramFake:
     def release_stalled(self) -> None:
         self._stall_budget = None
         self._unstall.set()
+
+    def forget_sent(self) -> None:
+        """Forget what the bot sent and every call (a benchmark's second run on the same server)."""
+        self.calls.clear()
+        for chat_id, found in self._messages.items():
+            self._messages[chat_id] = [m for m in found if m.method == "user"]
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: posting to them is 403 Forbidden."""
@@ -422,20 +306,20 @@ class TelegramFake:
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
-            return _ApiError(401, "Unauthorized").response()
+            return ApiError(401, "Unauthorized").response()
         method = request.match_info["method"]
         self._concurrent += 1
         self.max_concurrent_requests = max(self.max_concurrent_requests, self._concurrent)
         params: dict[str, Any] = {}
         try:
-            params = await _read_params(request)
+            params = await read_params(request)
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
-                raise _ApiError(404, "Not Found")
+                raise ApiError(404, "Not Found")
             act = lambda: handler(params)  # noqa: E731
             result = await self._with_faults(method, params, act)
             response: web.StreamResponse = web.json_response({"ok": True, "result": result})
-        except _ApiError as error:
+        except ApiError as error:
             response = error.response()
         finally:
             self._concurrent -= 1
@@ -448,22 +332,22 @@ class TelegramFake:
         if faults is not None and method in faults.methods:
             draw = self._rng.random()
             if draw < faults.too_many_requests:
-                raise _too_many(faults.retry_after)
+                raise too_many(faults.retry_after)
             draw -= faults.too_many_requests
             if draw < faults.server_errors:
-                raise _ApiError(500, "Internal Server Error")
+                raise ApiError(500, "Internal Server Error")
             draw -= faults.server_errors
             if draw < faults.timeouts:
                 if faults.timeouts_after_acting:
                     await _maybe_await(act())
                 await asyncio.sleep(faults.timeout_seconds)
-                raise _ApiError(502, "Bad Gateway")
+                raise ApiError(502, "Bad Gateway")
         if method in SENDING_METHODS:
             if self._stall_budget == 0:
                 self.stalled_calls += 1
                 await self._notify()
                 await self._unstall.wait()
-                raise _ApiError(502, "Bad Gateway")
+                raise ApiError(502, "Bad Gateway")
             if self._stall_budget is not None:
                 self._stall_budget -= 1
             self._check_chat(params)
@@ -472,18 +356,18 @@ class TelegramFake:
     def _check_chat(self, params: dict[str, Any]) -> None:
         chat_id = params.get("chat_id")
         if chat_id in self._blocked:
-            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id in self._unknown_chats:
-            raise _ApiError(400, "Bad Request: chat not found")
+            raise ApiError(400, "Bad Request: chat not found")
         if self._per_chat_rate is not None and isinstance(chat_id, int):
-            bucket = self._per_chat.setdefault(chat_id, _Bucket(self._per_chat_rate, 1))
+            bucket = self._per_chat.setdefault(chat_id, Bucket(self._per_chat_rate, 1))
             wait = bucket.take()
             if wait:
-                raise _too_many(math.ceil(wait))
+                raise too_many(math.ceil(wait))
         if self._overall is not None:
             wait = self._overall.take()
             if wait:
-                raise _too_many(math.ceil(wait))
+                raise too_many(math.ceil(wait))
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -501,7 +385,7 @@ class TelegramFake:
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook_url is not None:
-            raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                  "use deleteWebhook to delete the webhook first")
         offset = params.get("offset")
         if isinstance(offset, int) and offset > 0:
@@ -540,7 +424,7 @@ class TelegramFake:
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = params.get("text")
         if not text:
-            raise _ApiError(400, "Bad Request: message text is empty")
+            raise ApiError(400, "Bad Request: message text is empty")
         return self._post(params, "sendMessage", {"text": text}, text=text)
 
     def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -557,10 +441,10 @@ class TelegramFake:
         message = self._find_message(params)
         text = params.get("text")
         if not text:
-            raise _ApiError(400, "Bad Request: message text is empty")
+            raise ApiError(400, "Bad Request: message text is empty")
         markup = params.get("reply_markup")
         if text == message.text and markup == message.reply_markup:
-            raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
+            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
                                  "markup are exactly the same as a current content and reply markup of the message")
         message.text, message.reply_markup, message.parse_mode = text, markup, params.get("parse_mode")
         return self._edited(message)
@@ -573,14 +457,14 @@ class TelegramFake:
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id"))
         if query_id in self.callback_answers or query_id not in self._callback_queries:
-            raise _ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         self.callback_answers[query_id] = {"text": params.get("text"), "show_alert": params.get("show_alert")}
         return True
 
     def _m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         stored = self._files.get(str(params.get("file_id")))
         if stored is None:
-            raise _ApiError(400, "Bad Request: invalid file_id")
+            raise ApiError(400, "Bad Request: invalid file_id")
         return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": len(stored.data),
                 "file_path": stored.path}
 
@@ -621,7 +505,7 @@ class TelegramFake:
               file: StoredFile | None = None) -> dict[str, Any]:
         chat_id = params.get("chat_id")
         if not isinstance(chat_id, int):
-            raise _ApiError(400, "Bad Request: chat not found")
+            raise ApiError(400, "Bad Request: chat not found")
         message_id = self._next_message_id(chat_id)
         raw = {"message_id": message_id, "from": self._bot_user(), "chat": self._chat(chat_id),
                "date": int(self.clock()), **content}
@@ -639,7 +523,7 @@ class TelegramFake:
         for message in self._messages.get(params.get("chat_id"), []):  # type: ignore[arg-type]
             if message.message_id == params.get("message_id") and message.method != "user":
                 return message
-        raise _ApiError(400, "Bad Request: message to edit not found")
+        raise ApiError(400, "Bad Request: message to edit not found")
 
     def _edited(self, message: SentMessage) -> dict[str, Any]:
         message.edits += 1
@@ -653,11 +537,11 @@ class TelegramFake:
 
     def _incoming_file(self, params: dict[str, Any], name: str, folder: str) -> StoredFile:
         value = params.get(name)
-        if isinstance(value, _Upload):
+        if isinstance(value, Upload):
             return self._store(value.data, folder, filename=value.filename, mime_type=value.content_type)
         if isinstance(value, str) and value in self._files:
             return self._files[value]
-        raise _ApiError(400, f"Bad Request: there is no {name} in the request")
+        raise ApiError(400, f"Bad Request: there is no {name} in the request")
 
     def _store(self, data: bytes, folder: str, *, filename: str | None = None, mime_type: str | None = None,
                suffix: str = "") -> StoredFile:
@@ -703,55 +587,6 @@ class TelegramFake:
                 else:
                     await asyncio.sleep(0.2)
                 await self._notify()
-
-
-@dataclass(frozen=True)
-class _Upload:
-    filename: str | None
-    content_type: str | None
-    data: bytes
-
-
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    """The call's parameters from the query string and a form, multipart or JSON body, typed like the API's."""
-    raw: dict[str, Any] = dict(request.query)
-    if request.method == "POST" and request.can_read_body:
-        if request.content_type == "application/json":
-            body = await request.json()
-            return _typed({**raw, **body}, decode_json=False)
-        if request.content_type == "multipart/form-data":
-            reader = await request.multipart()
-            async for part in reader:
-                if part.name is None:
-                    continue
-                data = await part.read()  # type: ignore[union-attr]
-                if part.filename is not None:
-                    raw[part.name] = _Upload(part.filename, part.headers.get("Content-Type"), bytes(data))
-                else:
-                    raw[part.name] = bytes(data).decode("utf-8")
-        else:
-            raw.update(await request.post())
-    return _typed(raw, decode_json=True)
-
-
-def _typed(raw: dict[str, Any], *, decode_json: bool) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for name, value in raw.items():
-        if isinstance(value, str):
-            if decode_json and name in _JSON_FIELDS:
-                value = json.loads(value)
-            elif name in _INT_FIELDS:
-                with contextlib.suppress(ValueError):
-                    value = int(value)
-            elif name in _BOOL_FIELDS and value in ("true", "false", "True", "False"):
-                value = value.lower() == "true"
-        params[name] = value
-    return params
-
-
-def _too_many(retry_after: int) -> _ApiError:
-    retry_after = max(1, retry_after)
-    return _ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
 
 async def _maybe_await(value: Any) -> Any:

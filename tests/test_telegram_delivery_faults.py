@@ -71,9 +71,13 @@ async def test_worker_killed_mid_batch_leaves_the_rest_to_the_next_worker_and_no
     telegram_fake.stall_sends_after(5)  # then the killed worker's sends in flight never reach Telegram
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(WORKER), db.url, db.schema or "", telegram_fake.api_url, telegram_fake.token,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        "--owner", "doomed", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
+    assert process.stdin is not None and process.stdout is not None
     try:
+        assert await asyncio.wait_for(process.stdout.readline(), 30) == b"ready\n"
+        process.stdin.write(b"go\n")
         await telegram_fake.wait_for(lambda: telegram_fake.stalled_calls >= 1, timeout=30)
         sent = lambda: sum(1 for s in (statuses_now or {}).values() if s == SENT)  # noqa: E731
         statuses_now: dict[str, str] = {}
