@@ -17,6 +17,7 @@ class Purpose(StrEnum):
     CLAIM_TICKET = "claim form tickets"  # keeps a display token's claim open while its form is filled in
     RATE_LIMIT = "rate limit keys"  # client addresses are stored only as a keyed hash
     TELEGRAM_WEBHOOK = "telegram webhook secret token"  # what Telegram sends back with each webhook update
+    DOWNLOAD_LINK = "award download links"  # the kiosk's short-lived links to a baked badge image
 
 
 def derive_key(secret_key: str, purpose: Purpose) -> bytes:

@@ -36,10 +36,13 @@ _MESSAGES: dict[str, tuple[str, ...]] = {
         N_("This organiser link is no longer valid (already used or expired): ask the event's organiser for a new "
            "one."),
     ),
+    errors.KIOSK_CLOSED: (N_("This kiosk is no longer in service. Ask the organisers."),),
     errors.RATE_LIMITED: (
         N_("Too many wrong codes from this connection: try again in {minutes} min."),
         N_("Too many wrong codes from this connection: try again later."),
     ),
+    errors.LOGIN_FAILED: (N_("Wrong e-mail address or password."),),
+    errors.LINK_INVALID: (N_("This link is no longer valid: it was already used or has expired. Ask for a new one."),),
 }
 
 # Field names as a person knows them.
@@ -69,6 +72,10 @@ _FIELDS: dict[str, str] = {
     "starts": N_("start of the event (years 2000 to 2199)"),
     "person": N_("person to forget: give either an e-mail address or a Telegram id"),
     "valid_from": N_("start of validity (years 2000 to 2199)"),
+    "password": N_("password (10 characters at least)"),
+    "role": N_("role (owner or organiser)"),
+    "label": N_("label (100 characters at most)"),
+    "display": N_("--display (a display-only multi-use code of this event)"),
 }
 
 # Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.
@@ -92,6 +99,7 @@ _WHAT: dict[str, str] = {
     "event": N_("event"),
     "award": N_("award"),
     "batch": N_("batch of codes"),
+    "kiosk": N_("kiosk"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -41,6 +42,25 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+@dataclass(frozen=True)
+class ClaimRequest:
+    """What a JSON claim asks for (the API's and the kiosk's): the code text, who, and the client's key."""
+
+    code: str
+    email: str | None
+    name: str | None
+    nonce: str | None
+
+
+async def claim_request(request: web.Request) -> ClaimRequest:
+    body = await _body(request)
+    code = body.get("code")
+    if not isinstance(code, str):
+        raise ClaimError(INVALID_INPUT, field="code")
+    email = normalise_email(_optional_text(body, "email"))
+    return ClaimRequest(code, email, _optional_text(body, "name"), request.headers.get("Idempotency-Key"))
+
+
 def image_extension(mime: str) -> str:
     return "svg" if mime == "image/svg+xml" else "png"
 
@@ -48,13 +68,8 @@ def image_extension(mime: str) -> str:
 @routes.post("/api/v1/claims", name="api_claims")
 async def create_claim(request: web.Request) -> web.Response:
     state = state_of(request)
-    body = await _body(request)
-    code = body.get("code")
-    if not isinstance(code, str):
-        raise ClaimError(INVALID_INPUT, field="code")
-    email = normalise_email(_optional_text(body, "email"))
-    name = _optional_text(body, "name")
-    nonce = request.headers.get("Idempotency-Key")
+    asked = await claim_request(request)
+    code, email, name, nonce = asked.code, asked.email, asked.name, asked.nonce
     language = request[LANGUAGE]
     now = state.clock()
 

@@ -9,11 +9,13 @@ from datetime import datetime, timezone
 from typing import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from claims.context import IssuingContext
 from claims.rate_limits import forget_old_events
-from kiosk import api, claim_pages, documents, public_pages
+from kiosk import api, claim_pages, documents, kiosk_downloads, kiosk_frames, kiosk_routes, public_pages
+from kiosk.console import UPLOAD_LIMITS, LinkMailer, console_middlewares, setup_console
 from kiosk.claiming import WRONG_CODE
 from kiosk.config import WebConfig
 from kiosk.i18n import LANGUAGES, language_middleware
@@ -28,6 +30,8 @@ WebhookHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # The privacy page promises that a wrong code's fingerprint is gone ten minutes later, even when no
 # other wrong code comes to prune it.
 SWEEP_EVERY_S = 60.0
+# Every limit's events, so a kiosk that stops sending leaves no rows behind either.
+SWEPT_RULES = (WRONG_CODE, kiosk_frames.KIOSK_FRAMES, kiosk_routes.KIOSK_CLAIMS)
 
 
 def utc_now() -> datetime:
@@ -41,22 +45,29 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utc_now,
     telegram_webhook: WebhookHandler | None = None,
+    send_link: LinkMailer | None = None,
+    password_hasher: PasswordHasher | None = None,
 ) -> web.Application:
     """The web app on a database the caller owns (it makes the engine and disposes of it)."""
     if config.default_language not in LANGUAGES:
         raise ValueError(f"default_language must be one of {LANGUAGES}")
+    sessions, console = console_middlewares(config, sessionmaker, clock)
     app = web.Application(
         client_max_size=config.max_body_bytes,
         middlewares=[
             language_middleware(config.default_language),
             error_middleware,
             security_headers_middleware,
-            body_limit_middleware(config.max_body_bytes),
+            body_limit_middleware(config.max_body_bytes,
+                                  {**UPLOAD_LIMITS, kiosk_frames.FRAME_ROUTE: kiosk_frames.MAX_FRAME_BYTES}),
+            *console,
         ],
     )
     app[STATE] = WebState(config, sessionmaker, issuing, clock, WebKeys(config.secret_key))
     setup_templates(app)
-    for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes):
+    setup_console(app, sessions, send_link, password_hasher)
+    for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes, kiosk_routes.routes,
+                  kiosk_frames.routes, kiosk_downloads.routes):
         app.router.add_routes(table)
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_webhook, name="telegram_webhook")
@@ -77,7 +88,8 @@ async def _sweep_forever(app: web.Application) -> None:
     while True:
         try:
             async with state.sessionmaker.begin() as session:
-                await forget_old_events(session, WRONG_CODE, state.clock())
+                for rule in SWEPT_RULES:
+                    await forget_old_events(session, rule, state.clock())
         except Exception:  # a database hiccup must not end the sweeper; the next round tries again
             log.warning("could not forget old rate events", exc_info=True)
         await asyncio.sleep(SWEEP_EVERY_S)
