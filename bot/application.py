@@ -83,6 +83,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def settings(self) -> BotSettings:
         return self.services.settings
 
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.services.clock
+
     def now(self) -> datetime:
         return self.services.clock()
 

@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from aiohttp import web
 
 from claims.codes import format_code, parse_code
+from claims.display_tokens import looks_like_display_token
 from claims.errors import ClaimError
 from claims.kiosks import open_kiosk
 from claims.rate_limits import RateRule, check_rate, count_event
-from kiosk.claiming import looks_like_display_token
 from kiosk.config import WebConfig
 from kiosk.i18n import LANGUAGE, N_, translate
 from kiosk.middlewares import WebRefusal, error_response

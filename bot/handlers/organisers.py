@@ -96,7 +96,8 @@ class SheetOrder:
 
 
 async def _order(current: Turn, event: Event, badge: BadgeClass, count: int) -> SheetOrder:
-    codes = await create_codes(current.session, event, badge, now=current.now, count=count)
+    codes = await create_codes(current.session, event, badge, now=current.now, count=count,
+                               actor=f"telegram:{current.user_id}")
     return SheetOrder(event, badge, codes, current.language, current.now)
 
 
