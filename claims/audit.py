@@ -12,11 +12,12 @@ from claims.models import AuditEntry
 
 
 def record(
-    session: AsyncSession, now: datetime, *, actor: str, action: str, subject: str, issuer_id: uuid.UUID | None = None,
-    **details: Any,
+    session: AsyncSession, now: datetime, *, actor: str, action: str, subject: str,
+    issuer_id: uuid.UUID | None = None, **details: Any,
 ) -> None:
     """Add an entry to the caller's transaction; ``details`` must never carry an e-mail address.
 
     ``issuer_id`` names the issuer whose data was touched, so the console shows each issuer its own log.
     """
-    session.add(AuditEntry(at=now, actor=actor, action=action, subject=subject, issuer_id=issuer_id, details=details))
+    session.add(AuditEntry(at=now, actor=actor, action=action, subject=subject, issuer_id=issuer_id,
+                           details=details))

@@ -1,0 +1,44 @@
+"""An issuer's events as the console runs them: listing, finding one of its own, closing it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claims.audit import record
+from claims.errors import NOT_FOUND, ClaimError
+from claims.models import Event
+
+
+async def list_events(session: AsyncSession, issuer_id: uuid.UUID) -> list[Event]:
+    """The issuer's events, the latest to start first."""
+    rows = await session.scalars(
+        select(Event).where(Event.issuer_id == issuer_id).order_by(Event.starts_at.desc(), Event.id)
+    )
+    return list(rows)
+
+
+async def issuer_event(session: AsyncSession, issuer_id: uuid.UUID, raw_id: str) -> Event:
+    """The event ``raw_id`` (as found in a URL) of this issuer; another issuer's is ``not_found`` like a missing one,
+    so an organiser cannot even learn that it exists."""
+    try:
+        key = uuid.UUID(str(raw_id))
+    except ValueError:
+        raise ClaimError(NOT_FOUND, what="event") from None
+    event = await session.get(Event, key)
+    if event is None or event.issuer_id != issuer_id:
+        raise ClaimError(NOT_FOUND, what="event")
+    return event
+
+
+def close_event(session: AsyncSession, event: Event, now: datetime, *, actor: str) -> bool:
+    """Stop handing out the event's badges from ``now``: its codes are refused (``event_closed``), its awards stay
+    valid. False when it was closed already (the first date stays)."""
+    if event.closed_at is not None:
+        return False
+    event.closed_at = now
+    record(session, now, actor=actor, action="event.closed", subject=str(event.id), issuer_id=event.issuer_id)
+    return True
