@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from claims.codes import claim_link, format_code
+from claims.errors import NOT_FOUND, ClaimError
 from claims.i18n import N_, format_wall_time, gettext, zone_label
-from claims.models import BadgeClass, Event
+from claims.models import BadgeClass, ClaimCode, Event
+from claims.organising import claim_window
 
 # Printed matter speaks both languages at once, French first, whatever the organiser's language.
 SCAN_TO_CLAIM = N_("Scan to get your badge")
@@ -66,3 +73,31 @@ def codes_csv(codes: list[str], links: list[str]) -> bytes:
     for code, link in zip(codes, links):
         writer.writerow([code, format_code(code), link])
     return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class PrintableBatch:
+    """What printing one batch needs: its codes in the order they were made, its badge, kind and window."""
+
+    codes: list[str]
+    badge: BadgeClass
+    multi: bool
+    target: str
+    valid: tuple[datetime, datetime]
+
+
+async def printable_batch(session: AsyncSession, event: Event, batch_id: uuid.UUID) -> PrintableBatch:
+    """The batch ``batch_id`` of ``event``; ``not_found`` when the event has no such batch."""
+    rows = (await session.execute(
+        select(ClaimCode.code, ClaimCode.badge_class_id, ClaimCode.multi_use, ClaimCode.target, ClaimCode.valid_from,
+               ClaimCode.valid_until)
+        .where(ClaimCode.event_id == event.id, ClaimCode.batch_id == batch_id).order_by(ClaimCode.id)
+    )).all()
+    if not rows:
+        raise ClaimError(NOT_FOUND, what="batch")
+    first = rows[0]
+    badge = await session.get(BadgeClass, first.badge_class_id)
+    assert badge is not None  # a code's badge class is never deleted
+    start, end = claim_window(event, None, None)
+    return PrintableBatch([row.code for row in rows], badge, first.multi_use, first.target,
+                          (first.valid_from or start, first.valid_until or end))

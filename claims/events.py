@@ -1,4 +1,4 @@
-"""An issuer's events as the console runs them: listing, finding one of its own, closing it."""
+"""An issuer's events as the console runs them: listing them, closing one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.audit import record
-from claims.errors import NOT_FOUND, ClaimError
 from claims.models import Event
 
 
@@ -19,19 +18,6 @@ async def list_events(session: AsyncSession, issuer_id: uuid.UUID) -> list[Event
         select(Event).where(Event.issuer_id == issuer_id).order_by(Event.starts_at.desc(), Event.id)
     )
     return list(rows)
-
-
-async def issuer_event(session: AsyncSession, issuer_id: uuid.UUID, raw_id: str) -> Event:
-    """The event ``raw_id`` (as found in a URL) of this issuer; another issuer's is ``not_found`` like a missing one,
-    so an organiser cannot even learn that it exists."""
-    try:
-        key = uuid.UUID(str(raw_id))
-    except ValueError:
-        raise ClaimError(NOT_FOUND, what="event") from None
-    event = await session.get(Event, key)
-    if event is None or event.issuer_id != issuer_id:
-        raise ClaimError(NOT_FOUND, what="event")
-    return event
 
 
 def close_event(session: AsyncSession, event: Event, now: datetime, *, actor: str) -> bool:
