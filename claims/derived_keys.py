@@ -16,6 +16,7 @@ class Purpose(StrEnum):
     DISPLAY_TOKEN = "kiosk display tokens"
     CLAIM_TICKET = "claim form tickets"  # keeps a display token's claim open while its form is filled in
     RATE_LIMIT = "rate limit keys"  # client addresses are stored only as a keyed hash
+    DOWNLOAD_LINK = "award download links"  # the kiosk's short-lived links to a baked badge image
 
 
 def derive_key(secret_key: str, purpose: Purpose) -> bytes:

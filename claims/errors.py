@@ -17,6 +17,7 @@ DISPLAY_TOKEN_INVALID = "display_token_invalid"
 DISPLAY_TOKEN_EXPIRED = "display_token_expired"
 RATE_LIMITED = "rate_limited"  # too many wrong codes from one client: computed from rate_events
 DISPLAY_ONLY = "display_only"  # a display-only code typed or decoded bare, not through its rotating token
+KIOSK_CLOSED = "kiosk_closed"  # a kiosk token that is unknown or revoked: the same answer, revealing nothing
 
 
 class ClaimError(Exception):

@@ -32,6 +32,7 @@ _MESSAGES: dict[str, tuple[str, ...]] = {
     errors.DISPLAY_TOKEN_INVALID: (N_("This QR code is not valid. Scan the one on the screen."),),
     errors.DISPLAY_TOKEN_EXPIRED: (N_("This QR code has expired. Scan the one on the screen now."),),
     errors.DISPLAY_ONLY: (N_("This code is claimed by scanning the QR code on the screen."),),
+    errors.KIOSK_CLOSED: (N_("This kiosk is no longer in service. Ask the organisers."),),
     errors.RATE_LIMITED: (
         N_("Too many wrong codes from this connection: try again in {minutes} min."),
         N_("Too many wrong codes from this connection: try again later."),
@@ -64,6 +65,8 @@ _FIELDS: dict[str, str] = {
     "timezone": N_("time zone (IANA name, e.g. Europe/Paris)"),
     "starts": N_("start of the event (years 2000 to 2199)"),
     "valid_from": N_("start of validity (years 2000 to 2199)"),
+    "label": N_("label (100 characters at most)"),
+    "display": N_("--display (a display-only multi-use code of this event)"),
 }
 
 # Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.
@@ -86,6 +89,7 @@ _WHAT: dict[str, str] = {
     "badge": N_("badge"),
     "event": N_("event"),
     "award": N_("award"),
+    "kiosk": N_("kiosk"),
 }
 
 

@@ -20,14 +20,14 @@ from kiosk.state import state_of
 routes = web.RouteTableDef()
 
 
-def _optional_text(body: dict[str, Any], field: str) -> str | None:
+def optional_text(body: dict[str, Any], field: str) -> str | None:
     value = body.get(field)
     if value is not None and not isinstance(value, str):
         raise ClaimError(INVALID_INPUT, field=field)
     return value
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request) -> dict[str, Any]:
     # JSON only: a cross-site HTML form cannot send this type without the browser asking us first (CORS),
     # which is what keeps the API safe from forged requests without a CSRF token.
     if request.content_type != "application/json":
@@ -48,12 +48,12 @@ def image_extension(mime: str) -> str:
 @routes.post("/api/v1/claims", name="api_claims")
 async def create_claim(request: web.Request) -> web.Response:
     state = state_of(request)
-    body = await _body(request)
+    body = await json_body(request)
     code = body.get("code")
     if not isinstance(code, str):
         raise ClaimError(INVALID_INPUT, field="code")
-    email = normalise_email(_optional_text(body, "email"))
-    name = _optional_text(body, "name")
+    email = normalise_email(optional_text(body, "email"))
+    name = optional_text(body, "name")
     nonce = request.headers.get("Idempotency-Key")
     language = request[LANGUAGE]
     now = state.clock()

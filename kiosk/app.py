@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from claims.context import IssuingContext
 from claims.rate_limits import forget_old_events
-from kiosk import api, claim_pages, documents, public_pages
+from kiosk import api, claim_pages, documents, kiosk_downloads, kiosk_frames, kiosk_routes, public_pages
 from kiosk.claiming import WRONG_CODE
 from kiosk.config import WebConfig
 from kiosk.i18n import LANGUAGES, language_middleware
@@ -51,12 +51,13 @@ def create_app(
             language_middleware(config.default_language),
             error_middleware,
             security_headers_middleware,
-            body_limit_middleware(config.max_body_bytes),
+            body_limit_middleware(config.max_body_bytes, {kiosk_frames.FRAME_ROUTE: kiosk_frames.MAX_FRAME_BYTES}),
         ],
     )
     app[STATE] = WebState(config, sessionmaker, issuing, clock, WebKeys(config.secret_key))
     setup_templates(app)
-    for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes):
+    for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes, kiosk_routes.routes,
+                  kiosk_frames.routes, kiosk_downloads.routes):
         app.router.add_routes(table)
     if telegram_webhook is not None:
         app.router.add_post("/telegram/webhook", telegram_webhook, name="telegram_webhook")

@@ -14,3 +14,4 @@ class WebConfig:
     telegram_bot_username: str = "" # "Open in Telegram" deep link when set
     email_enabled: bool = False     # BADGECLAIM_SMTP_URL set: the claim page asks for an e-mail for delivery
     max_body_bytes: int = 64 * 1024
+    kiosk_idle_seconds: int = 60    # a kiosk screen clears itself after this long untouched

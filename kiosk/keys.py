@@ -13,3 +13,4 @@ class WebKeys:
         self.display_token = derive_key(secret_key, Purpose.DISPLAY_TOKEN)
         self.claim_ticket = derive_key(secret_key, Purpose.CLAIM_TICKET)
         self.rate_limit = derive_key(secret_key, Purpose.RATE_LIMIT)
+        self.download_link = derive_key(secret_key, Purpose.DOWNLOAD_LINK)

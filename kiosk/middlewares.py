@@ -4,7 +4,8 @@ and the early refusal of oversized bodies."""
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+import re
+from typing import Awaitable, Callable, Mapping
 
 from aiohttp import web
 
@@ -33,6 +34,7 @@ STATUS_OF: dict[str, int] = {
     errors.DISPLAY_TOKEN_EXPIRED: 410,
     errors.DISPLAY_ONLY: 403,
     errors.RATE_LIMITED: 429,
+    errors.KIOSK_CLOSED: 404,
 }
 
 # Refusals of the web edge itself (not of the core): HTTP status -> (code, English msgid).
@@ -49,6 +51,8 @@ HTTP_REFUSALS: dict[int, tuple[str, str]] = {
 
 _HEADINGS = {404: N_("Not found"), 429: N_("Please wait a moment"), 500: N_("Sorry")}
 _JSON_PREFIXES = ("/api/", "/ob2/", "/ob3/", "/.well-known/", "/healthz")
+# The kiosk page's own calls: JSON whatever the browser's Accept header says.
+_KIOSK_CALLS = re.compile(r"^/kiosk/[^/]+/(status|frames|claims)$")
 
 
 class WebRefusal(Exception):
@@ -60,7 +64,7 @@ class WebRefusal(Exception):
 
 
 def wants_json(request: web.Request) -> bool:
-    if request.path.startswith(_JSON_PREFIXES):
+    if request.path.startswith(_JSON_PREFIXES) or _KIOSK_CALLS.match(request.path):
         return True
     accept = request.headers.get("Accept", "")
     return "json" in accept and "text/html" not in accept
@@ -118,12 +122,17 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return refusal_response(request, 500)
 
 
-def body_limit_middleware(max_bytes: int) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def body_limit_middleware(
+    max_bytes: int, larger: Mapping[str, int] | None = None
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """``max_bytes`` for every route but those named in ``larger`` (route name -> its own limit), whose
+    handlers must then cap a body sent without a length themselves (client_max_size is the small one)."""
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         # Refused on the announced length, before a byte of the body is read; a chunked body with no
         # length is cut off by the app's client_max_size while it is read.
-        if request.content_length is not None and request.content_length > max_bytes:
+        limit = (larger or {}).get(request.match_info.route.name or "", max_bytes)
+        if request.content_length is not None and request.content_length > limit:
             raise WebRefusal(413)
         return await handler(request)
 

@@ -32,6 +32,7 @@ class DemoRun:
     cards: list[str]
     poster: str
     award_id: str
+    kiosk_url: str
     files: dict[str, bytes]
 
 
@@ -122,7 +123,7 @@ def demo_public_url(settings: Settings) -> str:
 @click.option("--port", type=click.IntRange(1, 65535), help=PORT_HELP)
 @pass_cli
 def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None, port: int | None) -> None:
-    """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, and one claimed badge; then serve it.
+    """Make a ready sample: issuer, badge, event, 12 printable codes, a poster code, a kiosk and one claimed badge; then serve it.
 
     Everything goes into a fresh --data-dir (its earlier demo database is replaced): the database,
     cards.pdf, poster.pdf, codes.csv and the baked badge demo-badge.png. Prints what it made and where,
@@ -135,6 +136,7 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
     from badgeclaim.database import create_engine, create_sessionmaker
     from claims.awards import baked_award_image
     from claims.context import IssuingContext
+    from claims.kiosks import create_kiosk, kiosk_url
     from claims.organising import claim_window, create_badge_class, create_codes, create_event
     from claims.redemption import Recipient, redeem_code
 
@@ -170,6 +172,8 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
                 )
                 cards = await create_codes(session, event, badge, count=12, now=now)
                 poster = await create_codes(session, event, badge, max_claims=500, now=now)
+                _, kiosk_token = await create_kiosk(session, event.id, now, display_code=None, actor="demo",
+                                                    label="demo")
                 window = claim_window(event, None, None)
                 files = {
                     "cards.pdf": render_pdf(demo_ctx, event, badge, cards, multi=False, target="web",
@@ -184,7 +188,8 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
                                            now, channel="cli", issuing=issuing)
             async with sessions() as session:
                 _, files["demo-badge.png"] = await baked_award_image(session, result.award.id, issuing)
-            return DemoRun(str(badge.id), str(event.id), cards, poster[0], str(result.award.id), files)
+            return DemoRun(str(badge.id), str(event.id), cards, poster[0], str(result.award.id),
+                           kiosk_url(settings.public_url, kiosk_token), files)
         finally:
             await engine.dispose()
 
@@ -205,6 +210,7 @@ def demo(cli_ctx: CliContext, data_dir: Path, then_serve: bool, host: str | None
          f"BADGECLAIM_DATA_DIR={data_dir} badgeclaim claim {format_code(made.cards[1])} --email "
          + translate(lang, N_("you@example.org"))),
         (N_("Link printed on a card"), claim_link(made.cards[2], public_url=settings.public_url)),
+        (N_("Kiosk (open it on a tablet or a laptop with a camera)"), made.kiosk_url),
     ]
     lines = [(translate(lang, label), value) for label, value in rows]
     width = max(len(label) for label, _ in lines)
