@@ -64,6 +64,7 @@ _FIELDS: dict[str, str] = {
     "display_only": N_("--display-only (only for a multi-use code, --max-claims)"),
     "timezone": N_("time zone (IANA name, e.g. Europe/Paris)"),
     "starts": N_("start of the event (years 2000 to 2199)"),
+    "person": N_("person to forget: give either an e-mail address or a Telegram id"),
     "valid_from": N_("start of validity (years 2000 to 2199)"),
     "label": N_("label (100 characters at most)"),
     "display": N_("--display (a display-only multi-use code of this event)"),

@@ -30,16 +30,21 @@ def recipient(award: AwardFacts, urls: BadgeUrls) -> Document:
     required. Its identity is then the award's own public page, as a hashed ``url`` identity: a valid
     IdentityObject type that says nothing about the person and cannot be linked to any other award of theirs.
     """
+    kind, identity = recipient_identity(award, urls)
+    return {"type": kind, "hashed": True, "salt": award.recipient_salt, "identity": identity}
+
+
+def recipient_identity(award: AwardFacts, urls: BadgeUrls) -> tuple[str, str]:
+    """("email" or "url", the identity hash) of an award, shared by the OB 2.0 and OB 3.0 documents.
+
+    Once the person was forgotten only the hash of their e-mail is left: it is what the documents carried
+    before, so every copy already handed out (baked images, backpacks) keeps matching the hosted ones.
+    """
     if award.recipient_email:
-        kind, plaintext = "email", award.recipient_email
-    else:
-        kind, plaintext = "url", urls.award_page(award.id)
-    return {
-        "type": kind,
-        "hashed": True,
-        "salt": award.recipient_salt,
-        "identity": hashed_identity(plaintext, award.recipient_salt),
-    }
+        return "email", hashed_identity(award.recipient_email, award.recipient_salt)
+    if award.recipient_email_hash:
+        return "email", award.recipient_email_hash
+    return "url", hashed_identity(urls.award_page(award.id), award.recipient_salt)
 
 
 def issuer_profile(issuer: IssuerFacts, urls: BadgeUrls, *, signing_keys: Sequence[KeyFacts] = ()) -> Document:

@@ -14,7 +14,7 @@ from claims.openbadges.records import AwardFacts, BadgeFacts, IssuerFacts, KeyFa
 from claims.openbadges.canonical import OB_V3P0, VC_V2
 from claims.openbadges.compact_jws import sign_rs256
 from claims.openbadges.keys import ED25519, RS256, load_public_key, public_multikey
-from claims.openbadges.ob2 import hashed_identity
+from claims.openbadges.ob2 import recipient_identity
 from claims.openbadges.status_list import encode_status_list
 from claims.openbadges.timestamps import iso_utc, parse_iso_utc
 from claims.openbadges.urls import BadgeUrls
@@ -31,6 +31,9 @@ REVOCATION = "revocation"
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 Document = dict[str, Any]
+
+# OB 2.0's identity types by their OB 3.0 names.
+_IDENTITY_TYPES = {"email": "emailAddress", "url": "identifier"}
 
 
 def issuer_profile(issuer: IssuerFacts, urls: BadgeUrls) -> Document:
@@ -50,18 +53,16 @@ def issuer_profile(issuer: IssuerFacts, urls: BadgeUrls) -> Document:
 def identity_object(award: AwardFacts, urls: BadgeUrls) -> Document:
     """The hashed IdentityObject of the recipient.
 
-    Without an e-mail, the hashed identity is the award's own public page, typed as the generic
+    Without an e-mail (nor, once it was erased, its hash), the hashed identity is the award's own public
+    page, typed as the generic
     ``identifier``: it names this award's holder and nothing else (see ``ob2.recipient``, which uses the
     same plaintext so both formats agree).
     """
-    if award.recipient_email:
-        kind, plaintext = "emailAddress", award.recipient_email
-    else:
-        kind, plaintext = "identifier", urls.award_page(award.id)
+    kind, identity_hash = recipient_identity(award, urls)
     return {
         "type": "IdentityObject",
-        "identityHash": hashed_identity(plaintext, award.recipient_salt),
-        "identityType": kind,
+        "identityHash": identity_hash,
+        "identityType": _IDENTITY_TYPES[kind],
         "hashed": True,
         "salt": award.recipient_salt,
     }
