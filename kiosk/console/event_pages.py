@@ -97,11 +97,33 @@ def local_datetime_field(form: Mapping[str, Any], name: str, *, required: bool) 
     return parsed
 
 
+# What to do about a refused field, said beside it: the core's field names are worded for the CLI.
+FIELD_HELP: dict[str, str] = {
+    "name": N_("Give a name, 200 characters at most."),
+    "place": N_("200 characters at most."),
+    "timezone": N_("Choose a time zone from the list."),
+    "starts": N_("Give the day and time the event starts."),
+    "ends": N_("Give the day and time the event ends, after its start."),
+    "badge": N_("Choose one of your badges."),
+    "count": N_("Give a number of cards from 1 to 100,000."),
+    "max_claims": N_("Give how many badges the poster may give, at least 1."),
+    "display_only": N_("Only a poster code can be display only."),
+    "valid_from": N_("Give a day and time between the years 2000 and 2199."),
+    "valid_until": N_("Claims must close after they open."),
+    "label": N_("100 characters at most."),
+    "display": N_("Choose a display-only poster code of this event."),
+    "telegram_id": N_("A Telegram id is a number, such as 123456789."),
+    "reason": N_("500 characters at most."),
+}
+
+
 def field_error(request: web.Request, error: ClaimError) -> tuple[str, str]:
     """(field, sentence) of a refusal, to show beside the field; ``form`` when it names none."""
+    field = str(error.params.get("field") or "") if error.code == INVALID_INPUT else ""
+    if field in FIELD_HELP:
+        return field, translate(request[LANGUAGE], FIELD_HELP[field])
     text = refusal_text(error.code, error.params, request[LANGUAGE], state_of(request).config.timezone)
-    field = error.params.get("field") if error.code == INVALID_INPUT else None
-    return (str(field) if field else "form"), text
+    return field or "form", text
 
 
 def confirm_page(

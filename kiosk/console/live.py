@@ -13,10 +13,15 @@ import contextlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Awaitable, Callable, Iterator
 
 from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from claims.accounts import token_hash
+from claims.models import Account, WebSession
 from kiosk.middlewares import WebRefusal
 
 # What one poll gives: the snapshot to send (sent only when it changed), or None when the stream must end.
@@ -49,6 +54,17 @@ class LiveStreams:
 
 
 LIVE_STREAMS = web.AppKey("badgeclaim_live_streams", LiveStreams)
+
+
+async def web_session_alive(session: AsyncSession, cookie_key: str, now: datetime) -> bool:
+    """Whether the console session of ``cookie_key`` still stands: not logged out, not expired, account enabled."""
+    if not cookie_key:
+        return False
+    row = (await session.execute(
+        select(WebSession.expires_at, Account.disabled_at).join(Account, Account.id == WebSession.account_id)
+        .where(WebSession.key_hash == token_hash(cookie_key))
+    )).first()
+    return row is not None and row.expires_at > now and row.disabled_at is None
 
 
 def sse_message(event: str, data: dict[str, Any]) -> bytes:
