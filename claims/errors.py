@@ -18,6 +18,7 @@ DISPLAY_TOKEN_EXPIRED = "display_token_expired"
 RATE_LIMITED = "rate_limited"  # too many wrong codes from one client: computed from rate_events
 DISPLAY_ONLY = "display_only"  # a display-only code typed or decoded bare, not through its rotating token
 KIOSK_CLOSED = "kiosk_closed"  # a kiosk token that is unknown or revoked: the same answer, revealing nothing
+ORGANISER_LINK_INVALID = "organiser_link_invalid"  # a Telegram organiser link unknown, used or expired
 
 
 class ClaimError(Exception):

@@ -33,6 +33,10 @@ _MESSAGES: dict[str, tuple[str, ...]] = {
     errors.DISPLAY_TOKEN_EXPIRED: (N_("This QR code has expired. Scan the one on the screen now."),),
     errors.DISPLAY_ONLY: (N_("This code is claimed by scanning the QR code on the screen."),),
     errors.KIOSK_CLOSED: (N_("This kiosk is no longer in service. Ask the organisers."),),
+    errors.ORGANISER_LINK_INVALID: (
+        N_("This organiser link is no longer valid (already used or expired): ask the event's organiser for a new "
+           "one."),
+    ),
     errors.RATE_LIMITED: (
         N_("Too many wrong codes from this connection: try again in {minutes} min."),
         N_("Too many wrong codes from this connection: try again later."),

@@ -1,6 +1,6 @@
 """The ``badgeclaim`` command line (DESIGN.md §4); each module registers one family of commands on the group."""
 
-from badgeclaim.cli import awards, codes, demo, kiosks, privacy, serve, setup  # noqa: F401  (registers the commands)
+from badgeclaim.cli import awards, codes, demo, kiosks, organisers, privacy, serve, setup  # noqa: F401  (registers them)
 from badgeclaim.cli.root import cli
 
 
