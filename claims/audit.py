@@ -16,6 +16,8 @@ def record(
     issuer_id: uuid.UUID | None = None, **details: Any,
 ) -> None:
     """Add an entry to the caller's transaction; ``details`` must never carry an e-mail address.
-    ``issuer_id`` names the issuer whose data was touched, so its console lists the entry."""
-    session.add(AuditEntry(issuer_id=issuer_id, at=now, actor=actor, action=action, subject=subject,
+
+    ``issuer_id`` names the issuer whose data was touched, so the console shows each issuer its own log.
+    """
+    session.add(AuditEntry(at=now, actor=actor, action=action, subject=subject, issuer_id=issuer_id,
                            details=details))

@@ -41,6 +41,8 @@ _MESSAGES: dict[str, tuple[str, ...]] = {
         N_("Too many wrong codes from this connection: try again in {minutes} min."),
         N_("Too many wrong codes from this connection: try again later."),
     ),
+    errors.LOGIN_FAILED: (N_("Wrong e-mail address or password."),),
+    errors.LINK_INVALID: (N_("This link is no longer valid: it was already used or has expired. Ask for a new one."),),
 }
 
 # Field names as a person knows them.
@@ -72,6 +74,8 @@ _FIELDS: dict[str, str] = {
     "valid_from": N_("start of validity (years 2000 to 2199)"),
     "label": N_("label (100 characters at most)"),
     "display": N_("--display (a display-only multi-use code of this event)"),
+    "password": N_("password (10 characters at least)"),
+    "role": N_("role (owner or organiser)"),
 }
 
 # Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.

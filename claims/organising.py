@@ -99,7 +99,7 @@ async def create_issuer(
 
 def update_issuer(
     session: AsyncSession, issuer: Issuer, *, now: datetime, name: str | None = None, url: str | None = None,
-    email: str | None = None, image: bytes | None = None,
+    email: str | None = None, image: bytes | None = None, actor: str = "organiser",
 ) -> None:
     """Change the details given, keeping the others; the same checks as at creation."""
     # The stored image was validated when it came in: only a new one is checked.
@@ -108,7 +108,7 @@ def update_issuer(
     for key, value in values.items():
         setattr(issuer, key, value)
     issuer.revision += 1  # every process's cached copy of the issuer is stale from now on
-    record(session, now, actor="organiser", action="issuer.updated", subject=str(issuer.id),
+    record(session, now, actor=actor, action="issuer.updated", subject=str(issuer.id), issuer_id=issuer.id,
            **_image_details(validated))
 
 
@@ -139,21 +139,39 @@ async def get_issuer(session: AsyncSession) -> Issuer:
 
 async def create_badge_class(
     session: AsyncSession, issuer: Issuer, *, name: str, description: str, criteria: str, image: bytes,
-    now: datetime, validity_days: int | None = None,
+    now: datetime, validity_days: int | None = None, actor: str = "organiser",
 ) -> BadgeClass:
-    if validity_days is not None and validity_days < 1:
-        raise ClaimError(INVALID_INPUT, field="validity_days")
     validated = validate_image(image)
-    badge = BadgeClass(
-        id=uuid.uuid4(), issuer_id=issuer.id, name=_text(name, "name", 200),
-        description=_text(description, "description", 5000), criteria=_text(criteria, "criteria", 5000),
-        image=validated.data, image_mime=validated.mime, validity_days=validity_days, created_at=now,
-    )
+    badge = BadgeClass(id=uuid.uuid4(), issuer_id=issuer.id, image=validated.data, image_mime=validated.mime,
+                       created_at=now, **_badge_fields(name, description, criteria, validity_days))
     session.add(badge)
     await session.flush()  # rows of different tables must reach the database parent first
-    record(session, now, actor="organiser", action="badge.created", subject=str(badge.id),
+    record(session, now, actor=actor, action="badge.created", subject=str(badge.id), issuer_id=issuer.id,
            **_image_details(validated))
     return badge
+
+
+def _badge_fields(name: str, description: str, criteria: str, validity_days: int | None) -> dict[str, object]:
+    if validity_days is not None and validity_days < 1:
+        raise ClaimError(INVALID_INPUT, field="validity_days")
+    return dict(name=_text(name, "name", 200), description=_text(description, "description", 5000),
+                criteria=_text(criteria, "criteria", 5000), validity_days=validity_days)
+
+
+def update_badge_class(
+    session: AsyncSession, badge: BadgeClass, *, name: str, description: str, criteria: str,
+    validity_days: int | None, now: datetime, actor: str, image: bytes | None = None,
+) -> None:
+    """Change a badge class (a new image only when given), with the checks of creation. Awards already
+    issued keep what they were baked with; the published class shows the new text from now on."""
+    validated = validate_image(image) if image is not None else None
+    for key, value in _badge_fields(name, description, criteria, validity_days).items():
+        setattr(badge, key, value)
+    if validated is not None:
+        badge.image, badge.image_mime = validated.data, validated.mime
+    badge.revision += 1  # every process's cached copy of the class (image included) is stale from now on
+    record(session, now, actor=actor, action="badge.updated", subject=str(badge.id), issuer_id=badge.issuer_id,
+           **_image_details(validated))
 
 
 async def create_event(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from claims.context import IssuingContext
 from claims.rate_limits import forget_old_events
 from kiosk import api, claim_pages, documents, kiosk_downloads, kiosk_frames, kiosk_routes, public_pages
+from kiosk.console import UPLOAD_LIMITS, LinkMailer, console_middlewares, setup_console
 from kiosk.claiming import WRONG_CODE
 from kiosk.config import WebConfig
 from kiosk.i18n import LANGUAGES, language_middleware
@@ -41,21 +42,26 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utc_now,
     telegram_webhook: WebhookHandler | None = None,
+    send_link: LinkMailer | None = None,
 ) -> web.Application:
     """The web app on a database the caller owns (it makes the engine and disposes of it)."""
     if config.default_language not in LANGUAGES:
         raise ValueError(f"default_language must be one of {LANGUAGES}")
+    sessions, console = console_middlewares(config, sessionmaker, clock)
     app = web.Application(
         client_max_size=config.max_body_bytes,
         middlewares=[
             language_middleware(config.default_language),
             error_middleware,
             security_headers_middleware,
-            body_limit_middleware(config.max_body_bytes, {kiosk_frames.FRAME_ROUTE: kiosk_frames.MAX_FRAME_BYTES}),
+            body_limit_middleware(config.max_body_bytes,
+                                  {**UPLOAD_LIMITS, kiosk_frames.FRAME_ROUTE: kiosk_frames.MAX_FRAME_BYTES}),
+            *console,
         ],
     )
     app[STATE] = WebState(config, sessionmaker, issuing, clock, WebKeys(config.secret_key))
     setup_templates(app)
+    setup_console(app, sessions, send_link)
     for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes, kiosk_routes.routes,
                   kiosk_frames.routes, kiosk_downloads.routes):
         app.router.add_routes(table)

@@ -125,15 +125,18 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 def body_limit_middleware(
     max_bytes: int, larger: Mapping[str, int] | None = None
 ) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
-    """``max_bytes`` for every route but those named in ``larger`` (route name -> its own limit), whose
-    handlers must then cap a body sent without a length themselves (client_max_size is the small one)."""
+    """Refuse a body over ``max_bytes``, or over ``larger[route name]`` for the few routes that take uploads."""
+    larger = dict(larger or {})
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        limit = larger.get(request.match_info.route.name or "", max_bytes)
         # Refused on the announced length, before a byte of the body is read; a chunked body with no
-        # length is cut off by the app's client_max_size while it is read.
-        limit = (larger or {}).get(request.match_info.route.name or "", max_bytes)
+        # length is cut off by client_max_size while it is read.
         if request.content_length is not None and request.content_length > limit:
             raise WebRefusal(413)
+        if limit != max_bytes:
+            request = request.clone(client_max_size=limit)
         return await handler(request)
 
     return middleware

@@ -24,7 +24,7 @@ from claims.models import BadgeClass, Event, Issuer, SigningKey
 from claims.organising import create_badge_class, create_event, create_issuer
 
 # The Open Badges fixtures (issuer keys made once per run, signed awards) live beside the builders they use.
-pytest_plugins = ["ob_support", "smtp_support", "web_support"]
+pytest_plugins = ["ob_support", "smtp_support", "web_support", "console_support"]
 
 POSTGRES_URL = os.environ.get("BADGECLAIM_TEST_POSTGRES_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")
 NOW = datetime(2026, 6, 12, 10, 0, tzinfo=timezone.utc)

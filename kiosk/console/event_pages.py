@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.errors import INVALID_INPUT, ClaimError
 from claims.models import Event
+from kiosk.console.forms import text
 from kiosk.console.guard import get_own
 from kiosk.console.identity import current_account
 from kiosk.console.layout import render_console
@@ -66,8 +67,8 @@ def render_event_page(
 
 
 def text_field(form: Mapping[str, Any], name: str, limit: int = MAX_FIELD) -> str:
-    value = form.get(name, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    """The field's text without the spaces around it (a pasted value often carries some)."""
+    return text(form, name, limit + 100).strip()[:limit]
 
 
 def int_field(form: Mapping[str, Any], name: str, *, low: int, high: int) -> int:
