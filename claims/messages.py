@@ -99,6 +99,7 @@ _WHAT: dict[str, str] = {
     "event": N_("event"),
     "award": N_("award"),
     "kiosk": N_("kiosk"),
+    "batch": N_("batch of codes"),
 }
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as dt_timezone
 from typing import Callable, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.audit import record
@@ -215,12 +216,21 @@ def claim_window(event: Event, valid_from: datetime | None, valid_until: datetim
     return start, end
 
 
+class NewCodes(list[str]):
+    """The codes one ``create_codes`` made, in order, and the batch they make up."""
+
+    def __init__(self, codes: list[str], batch_id: uuid.UUID) -> None:
+        super().__init__(codes)
+        self.batch_id = batch_id
+
+
 async def create_codes(
     session: AsyncSession, event: Event, badge: BadgeClass, *, now: datetime, count: int | None = None,
     max_claims: int | None = None, valid_from: datetime | None = None, valid_until: datetime | None = None,
     target: str = "web", display_only: bool = False, progress: Callable[[int], None] | None = None,
-) -> list[str]:
-    """``count`` single-use codes, or one multi-use code good for ``max_claims`` people; returns the codes.
+) -> NewCodes:
+    """``count`` single-use codes, or one multi-use code good for ``max_claims`` people, as one new batch;
+    returns the codes (a list) with the batch's id (``.batch_id``).
 
     A ``display_only`` code (multi-use only) is shown as the kiosk's rotating QR and can be redeemed only
     through one of its short-lived tokens, so a photo of it shared online is useless minutes later.
@@ -244,6 +254,7 @@ async def create_codes(
     total = 1 if multi else count
     assert total is not None
     codes: list[str] = []
+    batch_id = uuid.uuid4()
     # Inserted in chunks with one executemany each: 10,000 codes must not mean 10,000 round trips.
     chunk = 500
     for start in range(0, total, chunk):
@@ -254,15 +265,78 @@ async def create_codes(
                 dict(code=c, event_id=event.id, badge_class_id=badge.id, multi_use=multi,
                      max_claims=max_claims if multi else 1, claims_count=0, valid_from=valid_from,
                      valid_until=valid_until, active=True, target=target, display_only=display_only,
-                     created_at=now)
+                     batch_id=batch_id, created_at=now)
                 for c in batch
             ],
         )
         codes.extend(batch)
         if progress is not None:
             progress(len(batch))
-    record(session, now, actor="organiser", action="codes.created", subject=str(event.id), count=total, multi=multi)
-    return codes
+    record(session, now, actor="organiser", action="codes.created", subject=str(event.id), issuer_id=event.issuer_id,
+           count=total, multi=multi, batch=str(batch_id))
+    return NewCodes(codes, batch_id)
+
+
+@dataclass(frozen=True)
+class CodeBatch:
+    """The codes of one ``create_codes``, counted: what an organiser sees, prints and deactivates together."""
+
+    batch_id: uuid.UUID | None  # None: codes made before batches were recorded (grouped by badge and time)
+    badge_id: uuid.UUID
+    badge_name: str
+    count: int  # codes in the batch
+    multi_use: bool
+    display_only: bool
+    target: str
+    active: int  # codes still active
+    claims: int  # badges claimed with them so far
+    max_claims: int  # badges they can give in all
+    valid_from: datetime | None
+    valid_until: datetime | None
+    created_at: datetime
+
+
+async def list_batches(session: AsyncSession, event_id: uuid.UUID) -> list[CodeBatch]:
+    """The event's code batches, the newest first, counted in one grouped query."""
+    rows = await session.execute(
+        select(
+            ClaimCode.batch_id, ClaimCode.badge_class_id, BadgeClass.name, func.count(), ClaimCode.multi_use,
+            ClaimCode.display_only, ClaimCode.target, func.count().filter(ClaimCode.active.is_(True)),
+            func.sum(ClaimCode.claims_count), func.sum(ClaimCode.max_claims), func.min(ClaimCode.valid_from),
+            func.max(ClaimCode.valid_until), ClaimCode.created_at,
+        )
+        .join(BadgeClass, BadgeClass.id == ClaimCode.badge_class_id)
+        .where(ClaimCode.event_id == event_id)
+        # Every column a batch shares is grouped on: one group per batch, and codes older than batches
+        # fall into groups per badge and moment of creation.
+        .group_by(ClaimCode.batch_id, ClaimCode.badge_class_id, BadgeClass.name, ClaimCode.multi_use,
+                  ClaimCode.display_only, ClaimCode.target, ClaimCode.created_at)
+        .order_by(ClaimCode.created_at.desc(), BadgeClass.name, ClaimCode.batch_id)
+    )
+    return [CodeBatch(*row) for row in rows]
+
+
+async def deactivate_batch(
+    session: AsyncSession, event_id: uuid.UUID, batch_id: uuid.UUID, now: datetime, actor: str
+) -> int:
+    """Deactivate every code of the event's batch (their awards stay valid); returns how many were still active.
+
+    ``not_found`` when the event has no such batch, so one issuer cannot probe another's batches.
+    """
+    event = await get_by_id(session, Event, str(event_id), "event")
+    exists = await session.scalar(
+        select(ClaimCode.id).where(ClaimCode.event_id == event.id, ClaimCode.batch_id == batch_id).limit(1))
+    if exists is None:
+        raise ClaimError(NOT_FOUND, what="batch", id=str(batch_id))
+    result = await session.execute(
+        update(ClaimCode).where(ClaimCode.event_id == event.id, ClaimCode.batch_id == batch_id,
+                                ClaimCode.active.is_(True))
+        .values(active=False).execution_options(synchronize_session=False)
+    )
+    deactivated = int(result.rowcount or 0)
+    record(session, now, actor=actor, action="codes.batch_deactivated", subject=str(batch_id),
+           issuer_id=event.issuer_id, event=str(event.id), count=deactivated)
+    return deactivated
 
 
 EXPORT_COLUMNS = ["award_id", "badge", "issued_at", "name", "email", "telegram_user_id", "channel", "expires_at",

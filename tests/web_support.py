@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from claims.models import BadgeClass, Event
-from claims.organising import create_codes
+from claims.organising import NewCodes, create_codes
 from conftest import PUBLIC_URL, SECRET, Database, World, issuing_context
 from kiosk import WebConfig, create_app
 
@@ -36,7 +36,7 @@ def build_app(db: Database, clock: Clock, config: WebConfig = CONFIG) -> web.App
     return create_app(config, db.sessionmaker, issuing_context(), clock=clock)
 
 
-async def make_codes(db: Database, world: World, now: datetime, **kwargs: Any) -> list[str]:
+async def make_codes(db: Database, world: World, now: datetime, **kwargs: Any) -> NewCodes:
     async with db.sessionmaker.begin() as session:
         event = await session.get(Event, world.event.id)
         badge = await session.get(BadgeClass, world.badge.id)
