@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from claims.code_printing import claim_links, codes_csv, codes_pdf, printable_batch
 from claims.errors import INVALID_INPUT, ClaimError
-from claims.models import BadgeClass, ClaimCode, Event
+from claims.models import BadgeClass, Event
 from claims.organising import MAX_CODES_PER_BATCH, create_codes, deactivate_batch, list_batches
 from kiosk.console.event_pages import (
     confirm_page, event_path, field_error, int_field, local_datetime_field, own_event, render_event_page,
@@ -84,12 +84,11 @@ async def codes_create(request: web.Request) -> web.Response:
                 session, event, badge, now=state.clock(), count=count, max_claims=max_claims, valid_from=valid_from,
                 valid_until=valid_until, target=values["target"] or "web", display_only=bool(values["display_only"]),
             )
-            batch_id = await session.scalar(select(ClaimCode.batch_id).where(ClaimCode.code == made[0]))
     except ClaimError as error:
         field, text = field_error(request, error)
         return await _codes_page(request, values=values, errors={field if field in _FIELDS else "form": text},
                                  status=422)
-    raise web.HTTPSeeOther(event_path(event, "codes") + f"?made={batch_id}#batch-{batch_id}")
+    raise web.HTTPSeeOther(event_path(event, "codes") + f"?made={made.batch_id}#batch-{made.batch_id}")
 
 
 def _badge_id(raw: str) -> uuid.UUID | None:
