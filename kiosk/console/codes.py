@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from claims.code_printing import claim_links, codes_csv, codes_pdf, printable_batch
+from claims.code_printing import PrintableBatch, claim_links, codes_csv, codes_pdf, printable_batch
 from claims.errors import INVALID_INPUT, ClaimError
 from claims.models import BadgeClass, Event
 from claims.organising import MAX_CODES_PER_BATCH, create_codes, deactivate_batch, list_batches
@@ -98,10 +98,15 @@ def _badge_id(raw: str) -> uuid.UUID | None:
         return None
 
 
-async def _batch(request: web.Request) -> tuple[Event, Any]:
+async def _batch(request: web.Request) -> tuple[Event, PrintableBatch, list[str]]:
+    """The event, its batch of the URL, and what each of the batch's QR codes carries."""
+    config = state_of(request).config
     async with state_of(request).sessionmaker() as session:
         event = await own_event(request, session)
-        return event, await printable_batch(session, event, parse_id(request.match_info["batch_id"]))
+        batch = await printable_batch(session, event, parse_id(request.match_info["batch_id"]))
+    links = claim_links(batch.codes, public_url=config.public_url, target=batch.target,
+                        bot_username=config.telegram_bot_username)
+    return event, batch, links
 
 
 def _download(body: bytes, content_type: str, filename: str) -> web.Response:
@@ -111,10 +116,7 @@ def _download(body: bytes, content_type: str, filename: str) -> web.Response:
 
 @routes.get("/organiser/events/{event_id}/codes/{batch_id}/codes.pdf", name="console_codes_pdf")
 async def codes_pdf_download(request: web.Request) -> web.Response:
-    config = state_of(request).config
-    event, batch = await _batch(request)
-    links = claim_links(batch.codes, public_url=config.public_url, target=batch.target,
-                        bot_username=config.telegram_bot_username)
+    event, batch, links = await _batch(request)
     # Laying out QR codes is CPU work: a thread keeps the loop answering the other pages meanwhile.
     pdf = await asyncio.to_thread(codes_pdf, event, batch.badge, batch.codes, links, multi=batch.multi,
                                   valid=batch.valid)
@@ -124,17 +126,14 @@ async def codes_pdf_download(request: web.Request) -> web.Response:
 
 @routes.get("/organiser/events/{event_id}/codes/{batch_id}/codes.csv", name="console_codes_csv")
 async def codes_csv_download(request: web.Request) -> web.Response:
-    config = state_of(request).config
-    _, batch = await _batch(request)
-    links = claim_links(batch.codes, public_url=config.public_url, target=batch.target,
-                        bot_username=config.telegram_bot_username)
+    _, batch, links = await _batch(request)
     return _download(codes_csv(batch.codes, links), "text/csv",
                      f"codes-{request.match_info['batch_id'][:8]}.csv")
 
 
 @routes.get("/organiser/events/{event_id}/codes/{batch_id}/deactivate", name="console_batch_deactivate")
 async def batch_deactivate_confirm(request: web.Request) -> web.Response:
-    event, batch = await _batch(request)
+    event, batch, _ = await _batch(request)
     language = request[LANGUAGE]
     what = translate(language, N_("%(count)s codes of the badge “%(badge)s”"), count=len(batch.codes),
                      badge=batch.badge.name)
