@@ -49,6 +49,16 @@ class SmtpServer:
         )
 
 
+async def smtp_send(server: SmtpServer, message: object) -> None:
+    """One message through the server, with its TLS and credentials; aiosmtplib's errors pass through."""
+    await aiosmtplib.send(
+        message,  # type: ignore[arg-type]
+        hostname=server.hostname, port=server.port, username=server.username, password=server.password,
+        use_tls=server.implicit_tls, start_tls=False if server.implicit_tls else None, timeout=server.timeout,
+        cert_bundle=server.cert_bundle,
+    )
+
+
 def _is_permanent(code: int) -> bool:
     return 500 <= code < 600
 
@@ -85,12 +95,7 @@ class EmailSender:
     async def _transmit(self, message: object, delivery: DeliveryJob) -> None:
         server = self._server
         try:
-            await aiosmtplib.send(
-                message,  # type: ignore[arg-type]
-                hostname=server.hostname, port=server.port, username=server.username, password=server.password,
-                use_tls=server.implicit_tls, start_tls=False if server.implicit_tls else None, timeout=server.timeout,
-                cert_bundle=server.cert_bundle,
-            )
+            await smtp_send(server, message)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]
             reason = "; ".join(f"{refused.code} {refused.message}" for refused in exc.recipients)

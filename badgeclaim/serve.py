@@ -17,6 +17,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from badgeclaim.account_mail import link_mailer
 from badgeclaim.database import NOT_INITIALISED, DatabaseProblem, create_engine, create_sessionmaker, explain
 from badgeclaim.mail import CHANNEL as EMAIL, EmailSender, SmtpServer
 from badgeclaim.settings import Settings
@@ -52,7 +53,8 @@ def kiosk_app(settings: Settings, sessions: async_sessionmaker[AsyncSession], is
         secret_key=settings.secret_key, telegram_bot_username=settings.telegram_bot_username,
         email_enabled=bool(settings.smtp_url),
     )
-    return create_app(config, sessions, issuing, clock=clock)
+    return create_app(config, sessions, issuing, clock=clock,
+                      send_link=link_mailer(settings.smtp_url, settings.smtp_from, clock))
 
 
 def worker_owner() -> str:

@@ -61,15 +61,16 @@ def token_hash(token: str) -> str:
 
 
 @functools.cache
-def _hasher() -> PasswordHasher:
+def default_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's parameters (RFC 9106's low-memory choice); tests pass a cheaper one."""
     return PasswordHasher()
 
 
 @functools.cache
-def _dummy_hash() -> str:
+def _dummy_hash(hasher: PasswordHasher) -> str:
     # Verified against when the account is unknown, so that answering takes as long as for a real one
     # and the timing does not tell which e-mail addresses have an account.
-    return _hasher().hash(secrets.token_urlsafe(16))
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def check_password_rules(password: str) -> None:
@@ -79,14 +80,14 @@ def check_password_rules(password: str) -> None:
         raise ClaimError(INVALID_INPUT, field="password", reason=TOO_LONG)
 
 
-async def hash_password(password: str) -> str:
+async def hash_password(password: str, hasher: PasswordHasher) -> str:
     check_password_rules(password)
-    return await asyncio.to_thread(_hasher().hash, password)
+    return await asyncio.to_thread(hasher.hash, password)
 
 
-async def _verify(stored: str, password: str) -> bool:
+async def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
     try:
-        return await asyncio.to_thread(_hasher().verify, stored, password)
+        return await asyncio.to_thread(hasher.verify, stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -157,11 +158,13 @@ async def open_password_link(session: AsyncSession, token: str, now: datetime) -
     return account
 
 
-async def set_password_with_link(session: AsyncSession, token: str, password: str, now: datetime) -> Account:
+async def set_password_with_link(
+    session: AsyncSession, token: str, password: str, now: datetime, hasher: PasswordHasher | None = None
+) -> Account:
     """Use the link up and set the password; every other session of the account ends (a reset after a
     theft must shut the thief out). A password that breaks the rules leaves the link usable."""
     account = await open_password_link(session, token, now)
-    hashed = await hash_password(password)
+    hashed = await hash_password(password, hasher or default_hasher())
     # Conditional: of two requests racing with the same link, exactly one finds it unused.
     used = await session.execute(
         update(OneTimeToken)
@@ -178,19 +181,22 @@ async def set_password_with_link(session: AsyncSession, token: str, password: st
     return account
 
 
-async def authenticate(session: AsyncSession, email: str, password: str, now: datetime) -> Account:
+async def authenticate(
+    session: AsyncSession, email: str, password: str, now: datetime, hasher: PasswordHasher | None = None
+) -> Account:
     """The active account with this e-mail and password; ClaimError(login_failed) otherwise, told alike
     for an unknown address, a wrong password, a disabled account or one whose password was never set."""
+    hasher = hasher or default_hasher()
     account = await account_by_email(session, email)
     password = password[:MAX_PASSWORD_LENGTH]
     if account is None or account.password_hash is None or account.disabled_at is not None:
-        await _verify(_dummy_hash(), password)
+        await _verify(hasher, _dummy_hash(hasher), password)
         raise ClaimError(LOGIN_FAILED)
-    if not await _verify(account.password_hash, password):
+    if not await _verify(hasher, account.password_hash, password):
         raise ClaimError(LOGIN_FAILED)
-    if _hasher().check_needs_rehash(account.password_hash):
-        # The hasher's parameters were raised since this hash was made: the password is at hand, upgrade it.
-        account.password_hash = await asyncio.to_thread(_hasher().hash, password)
+    if hasher.check_needs_rehash(account.password_hash):
+        # The hasher's parameters changed since this hash was made: the password is at hand, upgrade it.
+        account.password_hash = await asyncio.to_thread(hasher.hash, password)
     return account
 
 

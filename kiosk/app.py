@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from claims.context import IssuingContext
@@ -43,6 +44,7 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     telegram_webhook: WebhookHandler | None = None,
     send_link: LinkMailer | None = None,
+    password_hasher: PasswordHasher | None = None,
 ) -> web.Application:
     """The web app on a database the caller owns (it makes the engine and disposes of it)."""
     if config.default_language not in LANGUAGES:
@@ -61,7 +63,7 @@ def create_app(
     )
     app[STATE] = WebState(config, sessionmaker, issuing, clock, WebKeys(config.secret_key))
     setup_templates(app)
-    setup_console(app, sessions, send_link)
+    setup_console(app, sessions, send_link, password_hasher)
     for table in (claim_pages.routes, public_pages.routes, documents.routes, api.routes, kiosk_routes.routes,
                   kiosk_frames.routes, kiosk_downloads.routes):
         app.router.add_routes(table)

@@ -128,6 +128,7 @@ def test_a_missing_postgres_database_is_named_as_such(run):
     ["claim", "ABCDE-FGHJK-MNPQR"],
     ["revoke", "00000000-0000-0000-0000-000000000000"],
     ["awards", "export", "--event", "x", "--csv", "out.csv"],
+    ["organiser", "add", "x@example.org"],
 ])
 def test_commands_before_init_say_so_and_create_nothing(run, tmp_path, args):
     line = refused(run(*args))
@@ -205,6 +206,11 @@ HOSTILE = [
     ["revoke", "00000000-0000-0000-0000-000000000000"],
     ["awards", "export", "--event", "00000000-0000-0000-0000-000000000000", "--csv", "out.csv"],
     ["nosuchcommand"],
+    ["organiser", "add", "not-an-address"],
+    ["organiser", "add", "x@example.org", "--role", "admin"],
+    ["organiser", "add", "x@example.org", "--issuer", "not-a-uuid"],
+    ["organiser", "add", "x@example.org", "--issuer", "00000000-0000-0000-0000-000000000000"],
+    ["organiser", "add", "a" * 400 + "@example.org"],
 ]
 
 

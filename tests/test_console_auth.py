@@ -10,7 +10,10 @@ from sqlalchemy import func, select
 
 from claims.accounts import LINK_LIFETIME, create_account, request_password_reset
 from claims.models import AuditEntry, WebSession
-from console_support import OWNER_EMAIL, PASSWORD, csrf_of, open_console
+from argon2 import PasswordHasher
+
+from claims.accounts import account_by_email, authenticate, set_password_with_link
+from console_support import CHEAP_HASHER, OWNER_EMAIL, PASSWORD, open_console
 
 
 async def test_anonymous_console_page_redirects_to_login(console):
@@ -188,8 +191,7 @@ async def test_password_reset_ends_the_other_sessions(owner):
         await request_password_reset(session, OWNER_EMAIL, owner.clock.now)
         link = await request_password_reset(session, OWNER_EMAIL, owner.clock.now)
     async with owner.db.sessionmaker.begin() as session:
-        from claims.accounts import set_password_with_link
-        await set_password_with_link(session, link.token, "a new password here", owner.clock.now)
+        await set_password_with_link(session, link.token, "a new password here", owner.clock.now, CHEAP_HASHER)
     assert (await owner.page("/organiser/issuer"))[0] == 303
 
 
@@ -223,3 +225,12 @@ async def test_account_creation_is_audited_without_the_email(console):
         entries = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "account.created"))).all()
     assert len(entries) == 2 and all(e.issuer_id == console.world.issuer.id for e in entries)
     assert all("@" not in str(e.details) + e.subject for e in entries)
+
+
+async def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(console):
+    stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+    async with console.db.sessionmaker.begin() as session:
+        await authenticate(session, OWNER_EMAIL, PASSWORD, console.clock.now, stronger)
+    async with console.db.sessionmaker() as session:
+        account = await account_by_email(session, OWNER_EMAIL)
+    assert not stronger.check_needs_rehash(account.password_hash)

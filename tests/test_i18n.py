@@ -29,7 +29,7 @@ from claims.i18n import (
 ROOT = Path(__file__).resolve().parent.parent
 NOON_IN_PARIS = datetime(2026, 6, 12, 10, 0, tzinfo=timezone.utc)  # summer: UTC+2
 # Words that are the same in French and English (checked to exist, so the list cannot go stale).
-SAME_IN_BOTH = {"Badge", "badge", "Badges", "Console", "code", "description", "Description", "Options", "Open Badges", "Cookies",
+SAME_IN_BOTH = {"Actions", "Badge", "badge", "Badges", "Console", "Image", "code", "description", "Description", "Options", "Open Badges", "Cookies",
                 "%(prog)s, version %(version)s"}
 
 

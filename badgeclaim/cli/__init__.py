@@ -1,6 +1,8 @@
 """The ``badgeclaim`` command line (DESIGN.md §4); each module registers one family of commands on the group."""
 
-from badgeclaim.cli import awards, codes, demo, kiosks, organisers, privacy, serve, setup  # noqa: F401  (registers them)
+from badgeclaim.cli import (  # noqa: F401  (registers the commands)
+    awards, codes, console_accounts, demo, kiosks, organisers, privacy, serve, setup,
+)
 from badgeclaim.cli.root import cli
 
 

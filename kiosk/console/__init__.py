@@ -28,10 +28,14 @@ from typing import Callable
 
 from aiohttp import web
 from aiohttp_session import session_middleware
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from claims.accounts import default_hasher
 from kiosk.config import WebConfig
-from kiosk.console import auth_pages, awards, codes, dashboard, events, issuer_pages, kiosks, telegram
+from kiosk.console import (
+    account_pages, auth_pages, awards, badge_pages, codes, dashboard, events, issuer_pages, kiosks, telegram,
+)
 from kiosk.console.guard import console_middleware
 from kiosk.console.live import LIVE_STREAMS, LiveStreams
 from kiosk.console.sessions import WebSessionStorage
@@ -40,10 +44,13 @@ from kiosk.console.state import CONSOLE, ConsoleState, LinkMail, LinkMailer
 
 __all__ = ["LinkMail", "LinkMailer", "PAGE_MODULES", "UPLOAD_LIMITS", "console_middlewares", "setup_console"]
 
-PAGE_MODULES = (auth_pages, issuer_pages, events, codes, kiosks, awards, telegram, dashboard)
+PAGE_MODULES = (auth_pages, issuer_pages, badge_pages, account_pages, events, codes, kiosks, awards, telegram,
+                dashboard)
 # Route name -> the body size it accepts (the app's limit is small; an image form needs more).
 UPLOAD_LIMITS: dict[str, int] = {
     "console_issuer_submit": UPLOAD_BODY_BYTES,
+    "console_badge_create": UPLOAD_BODY_BYTES,
+    "console_badge_update": UPLOAD_BODY_BYTES,
 }
 
 
@@ -54,8 +61,9 @@ def console_middlewares(config: WebConfig, sessionmaker: async_sessionmaker[Asyn
     return storage, [session_middleware(storage), console_middleware]
 
 
-def setup_console(app: web.Application, storage: WebSessionStorage, send_link: LinkMailer | None) -> None:
-    app[CONSOLE] = ConsoleState(storage, send_link)
+def setup_console(app: web.Application, storage: WebSessionStorage, send_link: LinkMailer | None,
+                  hasher: PasswordHasher | None = None) -> None:
+    app[CONSOLE] = ConsoleState(storage, send_link, hasher or default_hasher())
     app[LIVE_STREAMS] = LiveStreams()
     for module in PAGE_MODULES:
         app.router.add_routes(module.routes)

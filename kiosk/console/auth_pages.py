@@ -92,7 +92,7 @@ async def login_submit(request: web.Request) -> web.Response:
         async with state.sessionmaker.begin() as db:
             for rule, key in keys:
                 await check_rate(db, rule, key, now)
-            account = await authenticate(db, email, password, now)
+            account = await authenticate(db, email, password, now, console_state(request).hasher)
     except ClaimError as refusal:
         if refusal.code == errors.RATE_LIMITED:
             problems.add(request, "form", THROTTLED, minutes=refusal.params["minutes"])
@@ -159,7 +159,7 @@ async def password_submit(request: web.Request) -> web.Response:
             if password != confirm:
                 problems.add(request, "confirm", N_("The two passwords differ: type the same one twice."))
             else:
-                account = await set_password_with_link(db, token, password, now)
+                account = await set_password_with_link(db, token, password, now, console_state(request).hasher)
     except ClaimError as refusal:
         if refusal.code == errors.INVALID_INPUT:
             problems.add_refusal(request, refusal, fields=("password",))

@@ -23,6 +23,9 @@ FIELD_REASONS: dict[tuple[str, str], str] = {
     ("email", "taken"): N_("An account already uses this e-mail address."),
     ("password", "too_short"): N_("The password needs at least 10 characters."),
     ("password", "too_long"): N_("The password is too long (1024 characters at most)."),
+    ("image", "missing"): N_("Choose an image: a PNG or an SVG file."),
+    ("image", "svg_active"): N_("This SVG holds something that runs or fetches from elsewhere (%(removed)s): it is "
+                                "refused. Save it without scripts, event handlers or links, then send it again."),
 }
 
 
@@ -49,7 +52,8 @@ class FormErrors(dict[str, str]):
         field = str(error.params.get("field", ""))
         reason = str(error.params.get("reason", ""))
         if error.code == INVALID_INPUT and (field, reason) in FIELD_REASONS:
-            words = translate(language, FIELD_REASONS[(field, reason)])
+            msgid = FIELD_REASONS[(field, reason)]
+            words = translate(language, msgid, **{k: v for k, v in error.params.items() if f"%({k})s" in msgid})
         else:
             words = refusal_text(error.code, error.params, language, state_of(request).config.timezone)
         self[field if field in fields else "form"] = words

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from aiohttp import web
+from argon2 import PasswordHasher
 
 from kiosk.console.sessions import WebSessionStorage
 
@@ -33,6 +34,7 @@ LinkMailer = Callable[[LinkMail], Awaitable[None]]
 class ConsoleState:
     sessions: WebSessionStorage
     send_link: LinkMailer | None
+    hasher: PasswordHasher
 
 
 CONSOLE = web.AppKey("badgeclaim_console_state", ConsoleState)
