@@ -29,7 +29,8 @@ from claims.organising import create_issuer
 from conftest import Database, key_material, open_database
 from kiosk import create_app
 from qr.reader import read_qr_texts
-from test_browser import ARGS, ARTIFACTS, AXE, CHROMIUM, missing
+from console_support import CHEAP_HASHER
+from test_browser import ARTIFACTS, AXE, axe_violations, browser, missing  # noqa: F401  (fixture)
 from web_support import CONFIG, Clock, issuing_context
 
 LAPTOP = {"width": 1280, "height": 800}
@@ -70,7 +71,8 @@ async def console(tmp_path: Path, now: Any) -> AsyncIterator[Console]:
             link = await create_account(session, issuer.id, EMAIL, "organiser", now, actor="cli")
         # The server's clock runs from the test's "now", so claims land within the event made below.
         clock = Clock(now)
-        app = create_app(replace(CONFIG, public_url=url), db.sessionmaker, issuing_context(), clock=clock)
+        app = create_app(replace(CONFIG, public_url=url), db.sessionmaker, issuing_context(), clock=clock,
+                         password_hasher=CHEAP_HASHER)
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -78,20 +80,6 @@ async def console(tmp_path: Path, now: Any) -> AsyncIterator[Console]:
             yield Console(db, url, url + password_link_path(link.token))
         finally:
             await runner.cleanup()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    if not Path(CHROMIUM).exists():
-        missing(f"Chromium not found at {CHROMIUM}")
-    if not AXE.is_file():
-        missing(f"axe-core not installed at {AXE} (npm ci in tests/browser)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        await chromium.close()
 
 
 class Pages:
@@ -103,12 +91,7 @@ class Pages:
     async def check(self, page: Any, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
-        await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = await page.evaluate(
-            "() => axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})")
-        found = [(v["id"], v["impact"], v["help"], len(v["nodes"])) for v in result["violations"]
-                 if v["impact"] in ("serious", "critical")]
+        found = [(v["id"], v["impact"], v["help"], len(v["nodes"])) for v in await axe_violations(page)]
         if found:
             self.violations[name] = found
 
@@ -130,6 +113,8 @@ def read_pdf_codes(pdf: bytes) -> list[str]:
 
 
 async def test_a_new_organiser_runs_a_whole_event_from_the_console(console, browser, tmp_path):
+    if not AXE.is_file():
+        missing(f"axe-core not installed at {AXE} (npm ci in tests/browser)")
     checks = Pages()
     # CSP bypassed only so axe can be injected; the pages themselves are unchanged.
     laptop = await browser.new_context(viewport=LAPTOP, locale="fr-FR", bypass_csp=True, accept_downloads=True)
