@@ -44,34 +44,42 @@ class Bar:
     height: float
 
 
-def hour_bars(per_hour: list[tuple[datetime, int]], zone: ZoneInfo) -> list[Bar]:
-    """One bar per hour from the first claim to the last (quiet hours included, at zero), the last 48 at most."""
-    counts = {start.astimezone(dt_timezone.utc): count for start, count in per_hour}
-    if not counts:
-        return []
-    hour, last = min(counts), max(counts)
+def _hour_floor(value: datetime) -> datetime:
+    return value.astimezone(dt_timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+def hour_bars(per_hour: list[tuple[datetime, int]], event: Event) -> list[Bar]:
+    """One bar per hour of the event's day(s), and of any hour with claims before or after it (quiet hours at
+    zero, so the chart reads as a clock); the last 48 at most. Labelled in the event's wall time."""
+    counts = {_hour_floor(start): count for start, count in per_hour}
+    first = min([_hour_floor(event.starts_at), *counts])
+    last = max([_hour_floor(event.ends_at - timedelta(microseconds=1)), *counts])
     hours = []
+    hour = first
     while hour <= last:
         hours.append((hour, counts.get(hour, 0)))
         hour += _HOUR
-    hours = hours[-MAX_BARS:]
+    if len(hours) > MAX_BARS:  # a long event: the 48 hours up to the last claim (or the end)
+        end = max(counts) if counts else last
+        hours = [pair for pair in hours if pair[0] <= end][-MAX_BARS:]
     top = max(count for _, count in hours) or 1
-    slot = CHART_WIDTH / len(hours)
+    # Bars never wider than a finger's width on the chart, so one busy hour does not fill it.
+    slot = CHART_WIDTH / max(len(hours), 12)
+    zone = ZoneInfo(event.timezone)
     bars = []
     for index, (start, count) in enumerate(hours):
-        height = round(count / top * (CHART_HEIGHT - 20), 1)
+        height = round(count / top * (CHART_HEIGHT - 24), 1)
         bars.append(Bar(start.astimezone(zone).strftime("%H:%M"), count, round(index * slot + slot * 0.15, 1),
                         round(CHART_HEIGHT - height, 1), round(slot * 0.7, 1), height))
     return bars
 
 
 def figures_context(stats: EventStatistics, event: Event, language: str) -> dict[str, Any]:
-    zone = ZoneInfo(event.timezone)
     channels = [(name, stats.per_channel.get(name, 0)) for name in CHANNELS
                 if name != "cli" or stats.per_channel.get(name, 0)]
     return {
         "language": language, "stats": stats, "channels": channels,
-        "bars": hour_bars(list(stats.per_hour), zone), "chart_width": CHART_WIDTH, "chart_height": CHART_HEIGHT,
+        "bars": hour_bars(list(stats.per_hour), event), "chart_width": CHART_WIDTH, "chart_height": CHART_HEIGHT,
     }
 
 

@@ -34,7 +34,8 @@ _EVENT_FIELDS = ("name", "place", "timezone", "starts", "ends")
 
 def zone_choices(language: str, default: str) -> list[tuple[str, str]]:
     names = ZONES if default in ZONES else (default, *ZONES)
-    return [(name, f"{zone_label(language, name)} — {name}" if name != "UTC" else "UTC") for name in names]
+    return [(name, f"{name.replace('_', ' ')} — {zone_label(language, name)}" if name != "UTC" else "UTC")
+            for name in names]
 
 
 @routes.get("/organiser/events", name="console_events")
