@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claims.accounts import token_hash
 from claims.models import Account, WebSession
 from kiosk.middlewares import WebRefusal
+
+log = logging.getLogger(__name__)
 
 # What one poll gives: the snapshot to send (sent only when it changed), or None when the stream must end.
 Poll = Callable[[], Awaitable[dict[str, Any] | None]]
@@ -105,4 +108,8 @@ async def stream_snapshots(request: web.Request, session_key: str, event: str, p
                     silent = 0.0
         except ConnectionResetError:
             pass  # the page went away: nothing to tell anyone
+        except Exception:
+            # Headers are sent: no error page can follow. Closing without "end" makes the browser's
+            # EventSource come back after the retry delay, when the database may answer again.
+            log.warning("live stream %s ended by an error", request.path, exc_info=True)
         return response
