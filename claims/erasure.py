@@ -29,7 +29,7 @@ async def forget_person(
     actor: str = "person",
 ) -> ErasureReport:
     """Erase what identifies one person (by e-mail or by Telegram account, exactly one) in the caller's
-    transaction.
+    transaction. An award that carries both ties them: the other one's awards are the person's too.
 
     Each award keeps the hash of the e-mail its documents published (``recipient_email_hash``), so the
     hosted assertion, the credential and every baked copy keep the same identity and keep verifying.
@@ -41,13 +41,9 @@ async def forget_person(
     address = normalise_email(email) if email is not None else None
     if email is not None and address is None:
         raise ClaimError(INVALID_INPUT, field="email")
-    who = Award.recipient_email == address if address is not None else Award.telegram_user_id == telegram_user_id
-    # Locked: a claim of this person committing meanwhile must wait, not slip an address past the erasure.
-    awards = list((await session.scalars(select(Award).where(who).order_by(Award.id).with_for_update())).all())
-
-    chats = {award.telegram_user_id for award in awards if award.telegram_user_id is not None}
-    if telegram_user_id is not None:
-        chats.add(telegram_user_id)
+    emails = {address} if address is not None else set()
+    chats = {telegram_user_id} if telegram_user_id is not None else set()
+    awards = await _awards_of(session, emails, chats)
     for award in awards:
         if award.recipient_email:
             award.recipient_email_hash = hashed_identity(award.recipient_email, award.recipient_salt)
@@ -57,7 +53,7 @@ async def forget_person(
         award.erased_at = now
     await session.flush()
 
-    await _stop_deliveries(session, [a.id for a in awards], address, chats)
+    await _stop_deliveries(session, [a.id for a in awards], emails, chats)
     if chats:
         await session.execute(delete(TelegramChat).where(TelegramChat.telegram_user_id.in_(chats)))
     # Named by award ids only: the entry must not keep what was just erased.
@@ -66,15 +62,35 @@ async def forget_person(
     return ErasureReport(awards=len(awards))
 
 
+async def _awards_of(session: AsyncSession, emails: set[str], chats: set[int]) -> list[Award]:
+    """Every award of the person, ``emails`` and ``chats`` growing with what their awards add: an award
+    claimed with both an e-mail and a Telegram account ties the two, and both are this person's."""
+    found: dict[uuid.UUID, Award] = {}
+    while True:
+        known = [Award.recipient_email.in_(emails)] if emails else []
+        known += [Award.telegram_user_id.in_(chats)] if chats else []
+        # Locked: two erasures of one person, or an erasure and a revocation, take turns on each award.
+        query = select(Award).where(or_(*known), Award.id.not_in(list(found))).order_by(Award.id).with_for_update()
+        more = list((await session.scalars(query)).all()) if known else []
+        if not more:
+            return list(found.values())
+        for award in more:
+            found[award.id] = award
+            if award.recipient_email:
+                emails.add(award.recipient_email)
+            if award.telegram_user_id is not None:
+                chats.add(award.telegram_user_id)
+
+
 async def _stop_deliveries(
-    session: AsyncSession, award_ids: list[uuid.UUID], address: str | None, chats: set[int]
+    session: AsyncSession, award_ids: list[uuid.UUID], emails: set[str], chats: set[int]
 ) -> None:
     """Blank the target of the person's deliveries; those not sent yet are failed so no worker sends them."""
     mine = []
     if award_ids:
         mine.append(Delivery.award_id.in_(award_ids))
-    if address is not None:
-        mine.append((Delivery.channel == "email") & (Delivery.target == address))
+    if emails:
+        mine.append((Delivery.channel == "email") & Delivery.target.in_(emails))
     if chats:
         mine.append((Delivery.channel == "telegram") & Delivery.target.in_([str(c) for c in chats]))
     if not mine:

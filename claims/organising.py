@@ -228,6 +228,7 @@ async def create_codes(
     session: AsyncSession, event: Event, badge: BadgeClass, *, now: datetime, count: int | None = None,
     max_claims: int | None = None, valid_from: datetime | None = None, valid_until: datetime | None = None,
     target: str = "web", display_only: bool = False, progress: Callable[[int], None] | None = None,
+    actor: str = "organiser",
 ) -> NewCodes:
     """``count`` single-use codes, or one multi-use code good for ``max_claims`` people, as one new batch;
     returns the codes (a list) with the batch's id (``.batch_id``).
@@ -272,7 +273,7 @@ async def create_codes(
         codes.extend(batch)
         if progress is not None:
             progress(len(batch))
-    record(session, now, actor="organiser", action="codes.created", subject=str(event.id), issuer_id=event.issuer_id,
+    record(session, now, actor=actor, action="codes.created", subject=str(event.id), issuer_id=event.issuer_id,
            count=total, multi=multi, batch=str(batch_id))
     return NewCodes(codes, batch_id)
 

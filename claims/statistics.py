@@ -71,16 +71,15 @@ async def event_statistics(session: AsyncSession, event_id: uuid.UUID, now: date
         )
     ).all()
 
-    deliveries = dict(
-        (
-            await session.execute(
-                select(Delivery.status, func.count())
-                .join(Award, Award.id == Delivery.award_id)
-                .where(Award.event_id == event_id, Delivery.status.in_([PENDING, FAILED]))
-                .group_by(Delivery.status)
-            )
-        ).all()
-    )
+    # Counted with FILTER rather than a WHERE on status: a status condition lets PostgreSQL, before it has
+    # statistics on a fresh table, AND two indexes per award and take seconds; this plan stays linear.
+    pending, failed = (
+        await session.execute(
+            select(func.count().filter(Delivery.status == PENDING), func.count().filter(Delivery.status == FAILED))
+            .join(Award, Award.id == Delivery.award_id)
+            .where(Award.event_id == event_id)
+        )
+    ).one()
 
     per_badge_count: dict[uuid.UUID, int] = {badge_id: 0 for badge_id, _ in badges}
     per_channel = {channel: 0 for channel in CHANNELS}
@@ -98,7 +97,7 @@ async def event_statistics(session: AsyncSession, event_id: uuid.UUID, now: date
                        key=lambda row: (-row[2], row[1], str(row[0])))
     return EventStatistics(
         total=total, per_badge=per_badge, per_channel=per_channel,
-        deliveries_pending=deliveries.get(PENDING, 0), deliveries_failed=deliveries.get(FAILED, 0),
+        deliveries_pending=pending, deliveries_failed=failed,
         revoked=revoked, per_hour=_continuous(per_hour_count),
     )
 

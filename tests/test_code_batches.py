@@ -119,3 +119,11 @@ async def test_codes_older_than_batches_are_listed_per_badge_and_moment(db, worl
     async with db.sessionmaker.begin() as session:
         await session.execute(update(ClaimCode).values(batch_id=None))  # as codes made before migration 0004
     assert [(b.batch_id, b.count) for b in await batches(db, world)] == [(None, 3), (None, 2)]
+
+
+async def test_making_a_batch_is_audited_with_its_id_and_maker(db, world, now):
+    cards = await make_codes(db, world, now, count=2, actor="telegram:1001")
+    async with db.sessionmaker() as session:
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "codes.created"))
+    assert (entry.actor, entry.issuer_id, entry.details["batch"]) == ("telegram:1001", world.issuer.id,
+                                                                      str(cards.batch_id))

@@ -13,10 +13,11 @@ from claims.erasure import ERASED, forget_person
 from claims.errors import ClaimError
 from claims.models import AuditEntry, Award, Delivery, TelegramChat
 from claims.openbadges.ob2 import hashed_identity
+from claims.organising import create_badge_class
 from claims.outbox import take_due
 from claims.publishing import document_for_path
 from claims.redemption import Recipient, redeem_code
-from conftest import Database, World, issuing_context
+from conftest import Database, World, issuing_context, png_bytes
 from ob_support import Issuing
 from web_support import make_codes
 
@@ -64,17 +65,10 @@ async def test_forgetting_keeps_the_hash_of_the_published_identity(db, world, no
     assert (await load(db, award_id)).recipient_email_hash == hashed_identity(EMAIL, salt)
 
 
-async def test_hosted_assertion_is_the_same_document_after_erasure(db, world, now):
+@pytest.mark.parametrize("document", ["/ob2/assertions/{}", "/ob3/credentials/{}"])
+async def test_published_document_is_the_same_after_erasure(db, world, now, document):
     award_id = await claim(db, world, now, email=EMAIL)
-    path = f"/ob2/assertions/{award_id}"
-    before = await served(db, path, now)
-    await forget(db, now, email=EMAIL)
-    assert await served(db, path, now) == before
-
-
-async def test_ob3_credential_is_the_same_document_after_erasure(db, world, now):
-    award_id = await claim(db, world, now, email=EMAIL)
-    path = f"/ob3/credentials/{award_id}"
+    path = document.format(award_id)
     before = await served(db, path, now)
     await forget(db, now, email=EMAIL)
     assert await served(db, path, now) == before
@@ -128,6 +122,17 @@ async def test_forgetting_by_email_also_ends_the_telegram_conversation_of_those_
     await forget(db, now, email=EMAIL)
     async with db.sessionmaker() as session:
         assert await session.get(TelegramChat, 555) is None
+
+
+async def test_an_award_with_both_identities_ties_the_persons_other_awards(db, world, now):
+    telegram_only = await claim(db, world, now, telegram_user_id=555, name="Camille")
+    async with db.sessionmaker.begin() as session:
+        other = await create_badge_class(session, world.issuer, name="Animateur", description="d", criteria="c",
+                                         image=png_bytes(), now=now)
+    await claim(db, World(world.issuer, other, world.event), now, email=EMAIL, telegram_user_id=555)
+    assert await forget(db, now, email=EMAIL) == 2
+    award = await load(db, telegram_only)
+    assert (award.telegram_user_id, award.recipient_name, award.erased_at) == (None, None, now)
 
 
 async def test_pending_delivery_is_failed_and_no_worker_takes_it(db, world, now):

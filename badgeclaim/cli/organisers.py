@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 import click
 
@@ -25,6 +25,19 @@ def organisers() -> None:
     """Telegram organisers of an event: they get its statistics and codes from the bot."""
 
 
+def _change(cli_ctx: CliContext, event_id: str, telegram_id: int, change: Callable[..., Awaitable[bool]]) -> bool:
+    """Run ``change`` (add_organiser or remove_organiser) on the event named by ``event_id``."""
+    from claims.models import Event
+    from claims.organising import get_by_id
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> bool:
+        async with sessions.begin() as session:
+            found = await get_by_id(session, Event, event_id, "event")
+            return await change(session, found.id, telegram_id, utcnow(), actor="cli")
+
+    return run_with_db(cli_ctx, work)
+
+
 @organisers.command("add")
 @click.option("--event", "event_id", required=True, help=EVENT_HELP)
 @click.option("--telegram-id", required=True, type=int, help=TELEGRAM_ID_HELP)
@@ -32,15 +45,8 @@ def organisers() -> None:
 def organisers_add(cli_ctx: CliContext, event_id: str, telegram_id: int) -> None:
     """Let a Telegram account organise the event."""
     from claims.event_organisers import add_organiser
-    from claims.models import Event
-    from claims.organising import get_by_id
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> bool:
-        async with sessions.begin() as session:
-            found = await get_by_id(session, Event, event_id, "event")
-            return await add_organiser(session, found.id, telegram_id, utcnow(), actor="cli")
-
-    added = run_with_db(cli_ctx, work)
+    added = _change(cli_ctx, event_id, telegram_id, add_organiser)
     words = N_("{telegram_id} now organises this event.") if added else \
         N_("{telegram_id} already organised this event.")
     click.echo(translate(cli_ctx.language, words, telegram_id=telegram_id))
@@ -53,15 +59,8 @@ def organisers_add(cli_ctx: CliContext, event_id: str, telegram_id: int) -> None
 def organisers_remove(cli_ctx: CliContext, event_id: str, telegram_id: int) -> None:
     """Stop a Telegram account from organising the event."""
     from claims.event_organisers import remove_organiser
-    from claims.models import Event
-    from claims.organising import get_by_id
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> bool:
-        async with sessions.begin() as session:
-            found = await get_by_id(session, Event, event_id, "event")
-            return await remove_organiser(session, found.id, telegram_id, utcnow(), actor="cli")
-
-    removed = run_with_db(cli_ctx, work)
+    removed = _change(cli_ctx, event_id, telegram_id, remove_organiser)
     words = N_("{telegram_id} no longer organises this event.") if removed else \
         N_("{telegram_id} did not organise this event.")
     click.echo(translate(cli_ctx.language, words, telegram_id=telegram_id))
