@@ -49,7 +49,7 @@ def open_display_token(secret: bytes, token: str, now: datetime, *, period_s: in
     """
     _check_key(secret, period_s)
     current = _period(now, period_s)
-    raw = _decode(token)
+    raw = decode_token(token)
     if raw is None or len(raw) <= _HEADER_BYTES:
         raise ClaimError(DISPLAY_TOKEN_INVALID)
     period = int.from_bytes(raw[:_PERIOD_BYTES], "big")
@@ -87,7 +87,8 @@ def _mac(secret: bytes, period_s: int, period: int, payload: bytes) -> bytes:
     return hmac.new(secret, message, hashlib.sha256).digest()[:_MAC_BYTES]
 
 
-def _decode(token: object) -> bytes | None:
+def decode_token(token: object) -> bytes | None:
+    """The bytes of an unpadded base64url token that fits a deep link, read only in its canonical spelling."""
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
     try:

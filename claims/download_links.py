@@ -8,6 +8,7 @@ import hmac
 import uuid
 from datetime import datetime, timedelta
 
+from claims.display_tokens import decode_token
 from claims.errors import NOT_FOUND, ClaimError
 
 # Long enough to take out a phone and scan; short enough that a photo of the kiosk screen is soon useless.
@@ -28,7 +29,7 @@ def make_download_token(secret: bytes, award_id: uuid.UUID, now: datetime, lifet
 
 def open_download_token(secret: bytes, token: str, now: datetime) -> uuid.UUID:
     """The award a token names while it lives; ``not_found`` alike for a forged, edited or expired token."""
-    raw = _decode(token)
+    raw = decode_token(token)
     if raw is None or len(raw) != _LENGTH:
         raise ClaimError(NOT_FOUND, what="award")
     payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
@@ -41,16 +42,3 @@ def open_download_token(secret: bytes, token: str, now: datetime) -> uuid.UUID:
 
 def _mac(secret: bytes, payload: bytes) -> bytes:
     return hmac.new(secret, _DOMAIN + payload, hashlib.sha256).digest()[:_MAC_BYTES]
-
-
-def _decode(token: str) -> bytes | None:
-    if not isinstance(token, str) or len(token) > 64:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except ValueError:
-        return None
-    # Only the canonical spelling: any edit of the text changes what is verified.
-    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != token:
-        return None
-    return raw

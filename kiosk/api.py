@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -20,14 +21,14 @@ from kiosk.state import state_of
 routes = web.RouteTableDef()
 
 
-def optional_text(body: dict[str, Any], field: str) -> str | None:
+def _optional_text(body: dict[str, Any], field: str) -> str | None:
     value = body.get(field)
     if value is not None and not isinstance(value, str):
         raise ClaimError(INVALID_INPUT, field=field)
     return value
 
 
-async def json_body(request: web.Request) -> dict[str, Any]:
+async def _body(request: web.Request) -> dict[str, Any]:
     # JSON only: a cross-site HTML form cannot send this type without the browser asking us first (CORS),
     # which is what keeps the API safe from forged requests without a CSRF token.
     if request.content_type != "application/json":
@@ -41,6 +42,25 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+@dataclass(frozen=True)
+class ClaimRequest:
+    """What a JSON claim asks for (the API's and the kiosk's): the code text, who, and the client's key."""
+
+    code: str
+    email: str | None
+    name: str | None
+    nonce: str | None
+
+
+async def claim_request(request: web.Request) -> ClaimRequest:
+    body = await _body(request)
+    code = body.get("code")
+    if not isinstance(code, str):
+        raise ClaimError(INVALID_INPUT, field="code")
+    email = normalise_email(_optional_text(body, "email"))
+    return ClaimRequest(code, email, _optional_text(body, "name"), request.headers.get("Idempotency-Key"))
+
+
 def image_extension(mime: str) -> str:
     return "svg" if mime == "image/svg+xml" else "png"
 
@@ -48,13 +68,8 @@ def image_extension(mime: str) -> str:
 @routes.post("/api/v1/claims", name="api_claims")
 async def create_claim(request: web.Request) -> web.Response:
     state = state_of(request)
-    body = await json_body(request)
-    code = body.get("code")
-    if not isinstance(code, str):
-        raise ClaimError(INVALID_INPUT, field="code")
-    email = normalise_email(optional_text(body, "email"))
-    name = optional_text(body, "name")
-    nonce = request.headers.get("Idempotency-Key")
+    asked = await claim_request(request)
+    code, email, name, nonce = asked.code, asked.email, asked.name, asked.nonce
     language = request[LANGUAGE]
     now = state.clock()
 

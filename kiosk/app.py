@@ -30,6 +30,8 @@ WebhookHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # The privacy page promises that a wrong code's fingerprint is gone ten minutes later, even when no
 # other wrong code comes to prune it.
 SWEEP_EVERY_S = 60.0
+# Every limit's events, so a kiosk that stops sending leaves no rows behind either.
+SWEPT_RULES = (WRONG_CODE, kiosk_frames.KIOSK_FRAMES, kiosk_routes.KIOSK_CLAIMS)
 
 
 def utc_now() -> datetime:
@@ -86,7 +88,8 @@ async def _sweep_forever(app: web.Application) -> None:
     while True:
         try:
             async with state.sessionmaker.begin() as session:
-                await forget_old_events(session, WRONG_CODE, state.clock())
+                for rule in SWEPT_RULES:
+                    await forget_old_events(session, rule, state.clock())
         except Exception:  # a database hiccup must not end the sweeper; the next round tries again
             log.warning("could not forget old rate events", exc_info=True)
         await asyncio.sleep(SWEEP_EVERY_S)

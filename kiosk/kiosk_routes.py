@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.codes import parse_code
 from claims.display_tokens import make_display_token
-from claims.errors import INVALID_INPUT, KIOSK_CLOSED, UNKNOWN_CODE, ClaimError
+from claims.errors import KIOSK_CLOSED, UNKNOWN_CODE, ClaimError
 from claims.kiosks import display_code_text, open_kiosk
 from claims.models import BadgeClass, ClaimCode, Event, Kiosk
 from claims.rate_limits import RateRule, check_rate, count_event
-from claims.redemption import Recipient, Redemption, normalise_email, redeem_code
-from kiosk.api import image_extension, json_body, optional_text
+from claims.redemption import Recipient, Redemption, redeem_code
+from kiosk.api import claim_request, image_extension
 from kiosk.claiming import attempt, open_claim_text
 from kiosk.i18n import LANGUAGE, refusal_text, translate
 from kiosk.kiosk_downloads import download_path, svg_response
@@ -149,13 +149,7 @@ class _Claimed:
 async def kiosk_claim(request: web.Request) -> web.Response:
     state = state_of(request)
     token = request.match_info["token"]
-    body = await json_body(request)
-    code = body.get("code")
-    if not isinstance(code, str):
-        raise ClaimError(INVALID_INPUT, field="code")
-    email = normalise_email(optional_text(body, "email"))
-    name = optional_text(body, "name")
-    key = request.headers.get("Idempotency-Key")
+    asked = await claim_request(request)
     language = request[LANGUAGE]
     now = state.clock()
 
@@ -165,12 +159,13 @@ async def kiosk_claim(request: web.Request) -> web.Response:
             await check_rate(session, KIOSK_CLAIMS, str(kiosk.id), now)
         except ClaimError as refusal:
             raise _KioskBusy(refusal) from None
-        code_text, through_token = open_claim_text(code, state.keys, now)
+        code_text, through_token = open_claim_text(asked.code, state.keys, now)
         await _refuse_other_events(session, code_text, kiosk.event_id)
-        deliveries = [("email", email)] if email and state.config.email_enabled else []
+        deliveries = [("email", asked.email)] if asked.email and state.config.email_enabled else []
         redemption = await redeem_code(
-            session, code_text, Recipient(email=email, name=name), now, channel="kiosk", issuing=state.issuing,
-            nonce=key, through_display_token=through_token, deliveries=deliveries, language=language,
+            session, code_text, Recipient(email=asked.email, name=asked.name), now, channel="kiosk",
+            issuing=state.issuing, nonce=asked.nonce, through_display_token=through_token, deliveries=deliveries,
+            language=language,
         )
         await count_event(session, KIOSK_CLAIMS, str(kiosk.id), now)
         if redemption.material is not None:

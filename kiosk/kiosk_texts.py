@@ -9,9 +9,7 @@ from claims.i18n import LANGUAGES, N_, gettext
 KIOSK_TEXTS: dict[str, str] = {
     # The toggle names the other language in that language: the reader who needs it can read it.
     "language_name": N_("English"),
-    "language_toggle": N_("Language"),
     "page_title": N_("Badge kiosk"),
-    "brand": N_("Open Badges"),
     # Attract screen and the three ways in.
     "attract_title": N_("Show your card"),
     "attract_hint": N_("Hold the QR code of your card up to the camera."),
@@ -25,16 +23,18 @@ KIOSK_TEXTS: dict[str, str] = {
     "code_hint": N_("15 letters and digits, for example 7KQM3-XTPW9-RDHJ2"),
     "continue": N_("Continue"),
     "cancel": N_("Cancel"),
-    "reading": N_("Reading your card…"),
     "foreign_qr": N_("This QR code is not a badge card. Show the QR code printed on your card."),
     # Form.
     "form_title": N_("Your badge, almost ready"),
     "form_intro": N_("Your name and e-mail are optional: you can skip them."),
+    "form_intro_name_only": N_("Your name is optional: you can skip it."),
     "name_label": N_("Your name"),
     "email_label": N_("Your e-mail"),
     "optional": N_("(optional)"),
     "name_hint": N_("Shown on your badge's public page."),
-    "email_hint": N_("We send the badge to this address."),
+    "email_hint": N_("We send the badge to this address, and your backpack recognises you by it."),
+    "stored": N_("We keep your name and e-mail only to issue this badge; the badge itself holds a scrambled form of "
+                 "the e-mail, never the address."),
     "skip": N_("Skip"),
     "get_badge": N_("Get my badge"),
     "sending": N_("Getting your badge…"),

@@ -61,7 +61,8 @@ def stderr_line(result: Result) -> str:
 def test_every_command_answers_help(run):
     for command in (["--help"], ["init", "--help"], ["badge", "create", "--help"], ["event", "create", "--help"],
                     ["codes", "create", "--help"], ["claim", "--help"], ["verify", "--help"], ["revoke", "--help"],
-                    ["awards", "export", "--help"], ["demo", "--help"]):
+                    ["awards", "export", "--help"], ["demo", "--help"], ["kiosk", "create", "--help"],
+                    ["kiosk", "revoke", "--help"]):
         result = run(*command)
         assert result.exit_code == 0 and "Utilisation :" in result.stdout, command
 

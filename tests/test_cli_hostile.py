@@ -129,6 +129,8 @@ def test_a_missing_postgres_database_is_named_as_such(run):
     ["revoke", "00000000-0000-0000-0000-000000000000"],
     ["awards", "export", "--event", "x", "--csv", "out.csv"],
     ["organiser", "add", "x@example.org"],
+    ["kiosk", "create", "--event", "x"],
+    ["kiosk", "revoke", "x"],
 ])
 def test_commands_before_init_say_so_and_create_nothing(run, tmp_path, args):
     line = refused(run(*args))
@@ -205,6 +207,15 @@ HOSTILE = [
     ["revoke", "not-a-uuid"],
     ["revoke", "00000000-0000-0000-0000-000000000000"],
     ["awards", "export", "--event", "00000000-0000-0000-0000-000000000000", "--csv", "out.csv"],
+    ["kiosk", "create", "--event", "../../etc/passwd"],
+    ["kiosk", "create", "--event", "00000000-0000-0000-0000-000000000000"],
+    ["kiosk", "create", "--event", "EVENT", "--display", "not-a-code"],
+    ["kiosk", "create", "--event", "EVENT", "--display", "ABCDE-FGHJK-MNPQR"],
+    ["kiosk", "create", "--event", "EVENT", "--label", "x" * 5000],
+    ["kiosk", "create"],
+    ["kiosk", "revoke", "no-such-kiosk"],
+    ["kiosk", "revoke", "https://badges.example.org/kiosk/"],
+    ["kiosk", "revoke", "'; DROP TABLE kiosks; --"],
     ["nosuchcommand"],
     ["organiser", "add", "not-an-address"],
     ["organiser", "add", "x@example.org", "--role", "admin"],

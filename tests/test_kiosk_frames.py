@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
+from sqlalchemy import func, select
 
 from claims.codes import format_code
 from claims.display_tokens import make_display_token
+from claims.models import Base
 from conftest import PUBLIC_URL, SECRET
 from kiosk.keys import WebKeys
 from kiosk.kiosk_frames import KIOSK_FRAMES, MAX_FRAME_BYTES
@@ -15,6 +18,7 @@ from kiosk_support import camera_frame, new_kiosk
 from test_web_api import assert_error_shape
 
 JPEG = {"Content-Type": "image/jpeg"}
+TABLES = list(Base.metadata.sorted_tables)
 
 
 async def post_frame(site, token: str, frame: bytes, **headers: str):
@@ -131,3 +135,17 @@ async def test_the_frame_limit_lets_frames_through_again_once_the_window_passes(
         await post_frame(site, token, frame)
     site.clock.advance(seconds=KIOSK_FRAMES.window.total_seconds() + 1)
     assert (await post_frame(site, token, frame)).status == 200
+
+
+async def test_a_frame_leaves_nothing_behind_but_its_rate_count(site, caplog):
+    [code] = await site.codes(count=1)
+    token = await new_kiosk(site)
+    async with site.db.sessionmaker() as session:
+        before = {table: await session.scalar(select(func.count()).select_from(table)) for table in TABLES}
+    with caplog.at_level(logging.DEBUG):
+        for frame in (camera_frame(f"{PUBLIC_URL}/c/{code}", (640, 480)), b"not an image"):
+            await post_frame(site, token, frame)
+    async with site.db.sessionmaker() as session:
+        after = {table: await session.scalar(select(func.count()).select_from(table)) for table in TABLES}
+    assert {t.name: after[t] - before[t] for t in TABLES if after[t] != before[t]} == {"rate_events": 2}
+    assert not [r for r in caplog.records if r.name.startswith(("kiosk", "claims", "qr"))]

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from claims import errors
+from claims.awards import revoke_award
 from claims.display_tokens import make_display_token
 from claims.download_links import make_download_token
 from claims.kiosks import create_kiosk, revoke_kiosk
@@ -86,6 +87,17 @@ async def test_the_idle_time_is_the_apps_setting_not_a_query(db, world, clock, a
         _, token = await create_kiosk(session, world.event.id, clock.now, display_code=None, actor="test")
     html = await (await client.get(f"/kiosk/{token}?idle=1")).text()
     assert 'data-idle="45"' in html
+
+
+async def test_a_display_kiosk_page_is_in_display_mode(site):
+    token = await new_kiosk(site, display_code=await display_code(site))
+    html = await (await site.client.get(f"/kiosk/{token}")).text()
+    assert 'data-display="true"' in html and 'data-display-period="60"' in html
+
+
+async def test_a_kiosk_that_reads_cards_is_not_in_display_mode(site):
+    token = await new_kiosk(site)
+    assert 'data-display="false"' in await (await site.client.get(f"/kiosk/{token}")).text()
 
 
 @pytest.mark.parametrize("language, words", [("fr", "Kiosque fermé"), ("en", "Kiosk closed")])
@@ -374,3 +386,10 @@ async def test_an_edited_download_link_is_a_404(site):
     path = body["download_url"][len(PUBLIC_URL):]
     edited = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
     assert (await site.client.get(edited)).status == 404
+
+
+async def test_the_download_link_of_a_revoked_award_is_a_404(site):
+    body = await _claimed(site)
+    async with site.db.sessionmaker.begin() as session:
+        await revoke_award(session, uuid.UUID(body["award_id"]), "mistake", site.clock.now)
+    assert (await site.client.get(body["download_url"][len(PUBLIC_URL):])).status == 404

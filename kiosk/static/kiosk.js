@@ -24,7 +24,6 @@
   var closed = false;
   var noticeKey = null;
   var errorKey = null;
-  var badgeShownAt = 0;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -54,6 +53,8 @@
 
   function show(name) {
     screen = name;
+    // A new screen is a new start for the idle count: a card read by the camera touches nothing.
+    lastActivity = Date.now();
     document.querySelectorAll(".screen").forEach(function (el) { el.hidden = el.id !== "screen-" + name; });
     if (name !== "attract") { notice(null); }
     var heading = document.querySelector("#screen-" + name + " h1");
@@ -82,7 +83,10 @@
     attendee = null;
     stopCamera();
     try { window.sessionStorage.clear(); window.localStorage.clear(); } catch (e) { /* storage disabled */ }
+    // The page stays on "closed" (no reload: the kiosk is gone): what it showed of the attendee goes now.
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    ["badge-image", "download-qr"].forEach(function (id) { byId(id).removeAttribute("src"); byId(id).alt = ""; });
+    byId("badge-name").textContent = "";
     show("closed");
   }
 
@@ -181,6 +185,7 @@
           .then(function (body) {
             if (!body) { return; }
             if (body.code) { codeRead(body.code); } else if (body.foreign) { notice("foreign_qr"); }
+            else if (noticeKey === "foreign_qr") { notice(null); }  // the wrong card is gone from view
           })
           .catch(function () { /* a lost frame: the next one will do */ })
           .then(done);
@@ -245,15 +250,15 @@
     return text;
   }
 
+  // Gaps are measured between the events' own time stamps (when the keys came in), not when this handler
+  // ran: a busy page (the camera starting) would otherwise split one fast scan into slow pieces.
   var strokes = [];
-  var lastStroke = 0;
   document.addEventListener("keydown", function (event) {
     lastActivity = Date.now();
     var target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) { return; }
-    var now = Date.now();
-    if (now - lastStroke > WEDGE_GAP_MS) { strokes = []; }
-    lastStroke = now;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) { strokes = []; return; }
+    var at = event.timeStamp;
+    if (strokes.length && at - strokes[strokes.length - 1].at > WEDGE_GAP_MS) { strokes = []; }
     if (event.key === "Enter") {
       var scanned = strokes;
       strokes = [];
@@ -264,7 +269,7 @@
       return;
     }
     if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      strokes.push({key: event.key, code: event.code || "", shift: event.shiftKey});
+      strokes.push({key: event.key, code: event.code || "", shift: event.shiftKey, at: at});
     }
   });
 
@@ -293,14 +298,17 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       if (response.status >= 500) { throw new Error("server " + response.status); }
-      return response.json().then(function (answer) { return {status: response.status, answer: answer}; });
+      // A refusal without JSON (a proxy's page) is still a refusal, not a network problem to retry.
+      return response.json().catch(function () { return null; })
+        .then(function (answer) { return {status: response.status, answer: answer}; });
     }).then(function (result) {
       if (!attendee) { return; }
       if (result.status === 200 || result.status === 201) { showBadge(result.answer); return; }
       attendee.sending = false;
       var error = result.answer && result.answer.error;
       if (result.status === 404 && error && error.code === "kiosk_closed") { showClosed(); return; }
-      if (error && error.code === "invalid_input" && error.field === "email" && byId("email-input")) {
+      // The name field's maxlength keeps it valid: an invalid input with an e-mail given is the e-mail.
+      if (error && error.code === "invalid_input" && body.email && (!error.field || error.field === "email")) {
         show("form");
         var message = byId("email-error");
         message.setAttribute("data-t", "error_invalid_email");
@@ -330,8 +338,6 @@
     byId("emailed").hidden = !answer.emailed;
     // The form's values are no longer needed: gone from the DOM before the badge shows.
     document.querySelectorAll("#claim-form input").forEach(function (input) { input.value = ""; });
-    badgeShownAt = Date.now();
-    lastActivity = badgeShownAt;
     show("badge");
     tick();
   }

@@ -3,6 +3,7 @@ axe-core on the claim page, the page after it and the award page. Screenshots go
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -68,8 +69,9 @@ async def live(tmp_path: Path, now: Any) -> AsyncIterator[Live]:
             await runner.cleanup()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
+@contextlib.asynccontextmanager
+async def chromium(*extra_args: str) -> AsyncIterator[Any]:
+    """The distribution's Chromium, never a browser downloaded by Playwright; ``extra_args`` for a fake camera."""
     if not shutil.which(CHROMIUM):
         missing(f"Chromium not found at {CHROMIUM}")
     try:
@@ -77,10 +79,17 @@ async def browser() -> AsyncIterator[Any]:
     except ImportError:
         missing("the playwright package is not installed")
     async with async_playwright() as playwright:
-        # The distribution's Chromium: never a browser downloaded by Playwright.
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        await chromium.close()
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *extra_args])
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    async with chromium() as launched:
+        yield launched
 
 
 async def phone(browser: Any, language: str, *, javascript: bool, bypass_csp: bool = False) -> Any:
