@@ -13,7 +13,7 @@ from claims.models import AuditEntry, WebSession
 from argon2 import PasswordHasher
 
 from claims.accounts import account_by_email, authenticate, set_password_with_link
-from console_support import CHEAP_HASHER, OWNER_EMAIL, PASSWORD, open_console
+from console_support import CHEAP_HASHER, OWNER_EMAIL, PASSWORD, csrf_of, open_console
 
 
 async def test_anonymous_console_page_redirects_to_login(console):
@@ -234,3 +234,31 @@ async def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(console)
     async with console.db.sessionmaker() as session:
         account = await account_by_email(session, OWNER_EMAIL)
     assert not stronger.check_needs_rehash(account.password_hash)
+
+
+async def test_session_cookie_is_secure_when_the_public_url_is_https(db, world, clock, aiohttp_client):
+    from console_support import CHEAP_HASHER, make_account
+    from kiosk import create_app
+    from web_support import CONFIG, issuing_context
+    await make_account(db, world.issuer.id, "secure@example.org", "owner", clock.now)
+    client = await aiohttp_client(create_app(CONFIG, db.sessionmaker, issuing_context(), clock=clock,
+                                             password_hasher=CHEAP_HASHER))
+    token = csrf_of(await (await client.get("/organiser/login")).text())
+    response = await client.post("/organiser/login", data={"csrf": token, "email": "secure@example.org",
+                                                           "password": PASSWORD}, allow_redirects=False)
+    assert response.status == 303
+    assert "Secure" in response.headers["Set-Cookie"] and "badgeclaim_console" in response.headers["Set-Cookie"]
+
+
+async def test_without_smtp_the_reset_link_goes_to_the_log(db, world, clock, aiohttp_client, caplog):
+    from console_support import CHEAP_HASHER, CONSOLE_CONFIG, make_account
+    from kiosk import create_app
+    from web_support import issuing_context
+    await make_account(db, world.issuer.id, OWNER_EMAIL, "owner", clock.now)
+    client = await aiohttp_client(create_app(CONSOLE_CONFIG, db.sessionmaker, issuing_context(), clock=clock,
+                                             password_hasher=CHEAP_HASHER))
+    token = csrf_of(await (await client.get("/organiser/login")).text())
+    with caplog.at_level("WARNING"):
+        response = await client.post("/organiser/forgot-password", data={"csrf": token, "email": OWNER_EMAIL})
+    assert response.status == 200
+    assert "http://badges.example.org/organiser/password/" in caplog.text

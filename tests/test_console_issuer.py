@@ -62,3 +62,11 @@ async def test_retired_keys_stay_published_after_rotation(owner):
     assert (await owner.post("/organiser/issuer/keys/rotate", {"confirmed": "yes"})).status == 303
     response = await owner.client.get(f"/ob2/keys/{old[0]}")
     assert response.status == 200
+
+
+async def test_every_faulty_profile_field_is_told_at_once(owner):
+    response = await owner.upload("/organiser/issuer", {"name": "", "url": "ftp://x", "email": "nope"}, None)
+    html = await response.text()
+    assert response.status == 422
+    for field in ("name", "url", "email"):
+        assert f'id="f-{field}-error"' in html, field

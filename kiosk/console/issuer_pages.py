@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from claims.errors import ClaimError
+from claims.errors import INVALID_INPUT, ClaimError
 from claims.i18n import N_
 from claims.keyring import issuer_keys, rotate_keys
 from claims.audit import record
 from claims.models import Issuer
 from claims.organising import update_issuer
+from claims.redemption import normalise_email
 from kiosk.console.confirm import confirmation_page, confirmed
 from kiosk.console.forms import FormErrors, text
 from kiosk.console.guard import owner_only
@@ -21,7 +22,6 @@ from kiosk.i18n import LANGUAGE, format_when, zone
 from kiosk.state import state_of
 
 routes = web.RouteTableDef()
-ISSUER_FIELDS = ("name", "url", "email", "image")
 # The core names the issuer's fields issuer_name, issuer_url…; the form calls them name, url…
 _FORM_FIELD = {"issuer_name": "name", "issuer_url": "url", "issuer_email": "email", "image": "image"}
 
@@ -51,6 +51,27 @@ async def issuer_page(request: web.Request) -> web.Response:
     return await _issuer_page(request, saved=request.query.get("saved", ""))
 
 
+def _check(values: dict[str, str], data: bytes | None) -> tuple[bytes | None, list[ClaimError]]:
+    """Each field on its own, so every faulty one is told at once (the core stops at the first)."""
+    problems: list[ClaimError] = []
+    # Empty fields are refused here: update_issuer would keep the old value for them.
+    for name in ("name", "url", "email"):
+        if not values[name].strip():
+            problems.append(ClaimError(INVALID_INPUT, field="issuer_" + name))
+    if values["url"].strip() and not values["url"].strip().startswith(("https://", "http://")):
+        problems.append(ClaimError(INVALID_INPUT, field="issuer_url"))
+    try:
+        normalise_email(values["email"])
+    except ClaimError:
+        problems.append(ClaimError(INVALID_INPUT, field="issuer_email"))
+    image = None
+    try:
+        image = checked_image(data).data if data is not None else None
+    except ClaimError as refusal:
+        problems.append(refusal)
+    return image, problems
+
+
 @routes.post("/organiser/issuer", name="console_issuer_submit")
 @owner_only
 async def issuer_submit(request: web.Request) -> web.Response:
@@ -58,22 +79,22 @@ async def issuer_submit(request: web.Request) -> web.Response:
     account = current_account(request)
     form = await request.post()
     values = {"name": text(form, "name", 200), "url": text(form, "url", 500), "email": text(form, "email", 320)}
-    data = uploaded(form, "image")
-    problems = FormErrors()
+    image, problems = _check(values, uploaded(form, "image"))
     try:
-        image = checked_image(data).data if data is not None else None
+        if problems:
+            raise problems[0]
         async with state.sessionmaker.begin() as db:
             issuer = await db.get(Issuer, account.issuer_id)
             assert issuer is not None
-            # Empty fields are refused here: update_issuer would keep the old value for them.
-            for field in ("name", "url", "email"):
-                if not values[field].strip():
-                    raise ClaimError("invalid_input", field="issuer_" + field)
             update_issuer(db, issuer, now=state.clock(), name=values["name"], url=values["url"],
                           email=values["email"], image=image, actor=actor_of(account))
     except ClaimError as refusal:
-        problems.add_refusal(request, refusal, fields=("issuer_name", "issuer_url", "issuer_email", "image"))
-        return await _issuer_page(request, values=values, errors_=_renamed(problems), status=422)
+        errors_ = FormErrors()
+        for problem in problems or [refusal]:
+            # The core names these fields issuer_name, issuer_url…; the form calls them name, url…
+            field = str(problem.params.get("field", ""))
+            errors_.add_refusal(request, problem, fields=(field,))
+        return await _issuer_page(request, values=values, errors_=_renamed(errors_), status=422)
     raise web.HTTPSeeOther("/organiser/issuer?saved=profile")
 
 
