@@ -83,6 +83,7 @@ async def codes_create(request: web.Request) -> web.Response:
             made = await create_codes(
                 session, event, badge, now=state.clock(), count=count, max_claims=max_claims, valid_from=valid_from,
                 valid_until=valid_until, target=values["target"] or "web", display_only=bool(values["display_only"]),
+                actor=actor_of(current_account(request)),
             )
     except ClaimError as error:
         field, text = field_error(request, error)
