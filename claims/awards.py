@@ -102,7 +102,8 @@ class Revocation:
 
 
 async def revoke_award(
-    session: AsyncSession, award_id: uuid.UUID, reason: str | None, now: datetime, *, actor: str = "organiser"
+    session: AsyncSession, award_id: uuid.UUID, reason: str | None, now: datetime, *, actor: str = "organiser",
+    issuer_id: uuid.UUID | None = None,
 ) -> Revocation:
     """Revoke an award: its assertion then answers 410 and its status list bit is set.
 
@@ -116,5 +117,5 @@ async def revoke_award(
         return Revocation(award, already=True)
     award.revoked_at = now
     award.revocation_reason = reason
-    record(session, now, actor=actor, action="award.revoked", subject=str(award.id))
+    record(session, now, actor=actor, action="award.revoked", subject=str(award.id), issuer_id=issuer_id)
     return Revocation(award, already=False)

@@ -17,10 +17,10 @@ DISPLAY_TOKEN_INVALID = "display_token_invalid"
 DISPLAY_TOKEN_EXPIRED = "display_token_expired"
 RATE_LIMITED = "rate_limited"  # too many wrong codes from one client: computed from rate_events
 DISPLAY_ONLY = "display_only"  # a display-only code typed or decoded bare, not through its rotating token
+KIOSK_CLOSED = "kiosk_closed"  # a kiosk token that is unknown or revoked: the same answer, revealing nothing
 ORGANISER_LINK_INVALID = "organiser_link_invalid"  # a Telegram organiser link unknown, used or expired
 LOGIN_FAILED = "login_failed"  # console sign-in: unknown e-mail, wrong password or disabled account, told alike
 LINK_INVALID = "link_invalid"  # a one-time link that is unknown, expired or already used
-KIOSK_CLOSED = "kiosk_closed"  # a kiosk token that is unknown or revoked: the same answer, revealing nothing
 
 
 class ClaimError(Exception):

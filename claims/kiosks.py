@@ -97,11 +97,25 @@ async def revoke_kiosk(session: AsyncSession, token_or_url: str, now: datetime, 
     kiosk = await _by_token(session, token_of(token_or_url))
     if kiosk is None:
         raise ClaimError(NOT_FOUND, what="kiosk")
+    return _revoke(session, kiosk, now, actor)
+
+
+async def revoke_event_kiosk(
+    session: AsyncSession, event_id: uuid.UUID, kiosk_id: uuid.UUID, now: datetime, actor: str,
+    issuer_id: uuid.UUID | None = None,
+) -> Kiosk:
+    """The console's revoke, by the kiosk's id within its event: the console never sees a token twice."""
+    kiosk = await session.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.event_id != event_id:
+        raise ClaimError(NOT_FOUND, what="kiosk")
+    return _revoke(session, kiosk, now, actor, issuer_id)
+
+
+def _revoke(session: AsyncSession, kiosk: Kiosk, now: datetime, actor: str, issuer_id: uuid.UUID | None = None) -> Kiosk:
     if kiosk.revoked_at is None:
         kiosk.revoked_at = now
-        issuer_id = await session.scalar(select(Event.issuer_id).where(Event.id == kiosk.event_id))
-        record(session, now, actor=actor, action="kiosk.revoked", subject=str(kiosk.id), issuer_id=issuer_id,
-               event=str(kiosk.event_id))
+        record(session, now, actor=actor, action="kiosk.revoked", subject=str(kiosk.id), event=str(kiosk.event_id),
+               issuer_id=issuer_id)
     return kiosk
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import sys
 from datetime import datetime
@@ -14,8 +12,8 @@ import click
 
 from badgeclaim.cli.language import translate
 from badgeclaim.cli.root import CliContext, CliError, DateTimeParam, cli, run_with_db, utcnow
-from claims.codes import claim_link, format_code
-from claims.i18n import N_, format_wall_time, zone_label
+from claims.codes import format_code
+from claims.i18n import N_
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,28 +37,19 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def claim_links(cli_ctx: CliContext, codes: list[str], target: str) -> list[str]:
     """What each code's QR carries, with this installation's public URL or Telegram bot."""
+    from claims.code_printing import claim_links as links_of
+
     settings = cli_ctx.settings
-    return [claim_link(code, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
-            for code in codes]
+    return links_of(codes, public_url=settings.public_url, target=target, bot_username=settings.telegram_bot_username)
 
 
 def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list[str], *, multi: bool,
                target: str, page_size: str, per_page: int, valid: tuple[datetime, datetime]) -> bytes:
-    from claims.card_sheets import card_sheet_pdf, printed_instructions
-    from qr.posters import Poster, render_posters
+    from claims.code_printing import codes_pdf
 
-    image = badge.image if badge.image_mime == "image/png" else None
     links = claim_links(cli_ctx, codes, target)
     if multi:
-        out = io.BytesIO()
-        poster = Poster(
-            url=links[0], badge_name=badge.name, event_name=event.name, code_display=format_code(codes[0]),
-            validity_fr=validity_line("fr", valid, event.timezone),
-            validity_en=validity_line("en", valid, event.timezone),
-            badge_image=image,
-        )
-        render_posters([poster], out, page_size="A3" if page_size == "A3" else "A4", **printed_instructions())
-        return out.getvalue()
+        return codes_pdf(event, badge, codes, links, multi=True, valid=valid, page_size=page_size)
     label = translate(cli_ctx.language, N_("Laying out the cards"))
     with click.progressbar(length=len(codes), label=label, file=sys.stderr) as bar:
         done = 0
@@ -71,26 +60,16 @@ def render_pdf(cli_ctx: CliContext, event: Event, badge: BadgeClass, codes: list
             done = total
 
         try:
-            return card_sheet_pdf(badge, event.name, codes, links, page_size=page_size, per_page=per_page,
-                                  progress=advance)
+            return codes_pdf(event, badge, codes, links, multi=False, valid=valid, page_size=page_size,
+                             per_page=per_page, progress=advance)
         except ValueError as exc:  # e.g. a --per-page that makes no full grid of legible cards
             raise CliError(N_("cannot lay out the cards: {reason}"), reason=exc) from None
 
 
-def validity_line(language: str, valid: tuple[datetime, datetime], timezone: str) -> str:
-    """The poster's "valid from … to …", both ends in the event's zone, named once."""
-    return translate(language, N_("Valid from {start} to {end} ({zone})"),
-                     start=format_wall_time(valid[0], language, timezone),
-                     end=format_wall_time(valid[1], language, timezone), zone=zone_label(language, timezone))
-
-
 def render_csv(cli_ctx: CliContext, codes: list[str], target: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["code", "printed", "url"])
-    for code, link in zip(codes, claim_links(cli_ctx, codes, target)):
-        writer.writerow([code, format_code(code), link])
-    return out.getvalue().encode("utf-8")
+    from claims.code_printing import codes_csv
+
+    return codes_csv(codes, claim_links(cli_ctx, codes, target))
 
 
 @cli.group()

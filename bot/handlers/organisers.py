@@ -15,7 +15,7 @@ from bot.claim_flow import attempt
 from bot.conversation import CHOOSING_CODES, Turn, turn
 from bot.replies import Reply
 from bot.texts import say
-from claims.card_sheets import card_sheet_pdf
+from claims.code_printing import codes_pdf
 from claims.codes import claim_link
 from claims.event_organisers import events_organised_by, redeem_organiser_link
 from claims.i18n import N_, ngettext
@@ -87,7 +87,8 @@ class SheetOrder:
     async def reply(self, public_url: str) -> Reply:
         links = [claim_link(code, public_url=public_url) for code in self.codes]
         # Laying out a sheet is CPU work: in a thread, so other people's updates go on meanwhile.
-        pdf = await asyncio.to_thread(card_sheet_pdf, self.badge, self.event.name, self.codes, links)
+        pdf = await asyncio.to_thread(codes_pdf, self.event, self.badge, self.codes, links, multi=False,
+                                      valid=(self.event.starts_at, self.event.ends_at))
         count = len(self.codes)
         caption = ngettext(self.language, "{count} card for “{badge}” — {event}. Print at 100 %, then cut.",
                            "{count} cards for “{badge}” — {event}. Print at 100 %, then cut.", count)

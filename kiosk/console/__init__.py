@@ -33,15 +33,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from claims.accounts import default_hasher
 from kiosk.config import WebConfig
-from kiosk.console import account_pages, auth_pages, badge_pages, issuer_pages
+from kiosk.console import (
+    account_pages, auth_pages, awards, badge_pages, codes, dashboard, events, issuer_pages, kiosks, telegram,
+)
 from kiosk.console.guard import console_middleware
+from kiosk.console.live import LIVE_STREAMS, LiveStreams
 from kiosk.console.sessions import WebSessionStorage
 from kiosk.console.uploads import UPLOAD_BODY_BYTES
 from kiosk.console.state import CONSOLE, ConsoleState, LinkMail, LinkMailer
 
 __all__ = ["LinkMail", "LinkMailer", "PAGE_MODULES", "UPLOAD_LIMITS", "console_middlewares", "setup_console"]
 
-PAGE_MODULES = (auth_pages, issuer_pages, badge_pages, account_pages)
+PAGE_MODULES = (auth_pages, issuer_pages, badge_pages, account_pages, events, codes, kiosks, awards, telegram,
+                dashboard)
 # Route name -> the body size it accepts (the app's limit is small; an image form needs more).
 UPLOAD_LIMITS: dict[str, int] = {
     "console_issuer_submit": UPLOAD_BODY_BYTES,
@@ -60,5 +64,6 @@ def console_middlewares(config: WebConfig, sessionmaker: async_sessionmaker[Asyn
 def setup_console(app: web.Application, storage: WebSessionStorage, send_link: LinkMailer | None,
                   hasher: PasswordHasher | None = None) -> None:
     app[CONSOLE] = ConsoleState(storage, send_link, hasher or default_hasher())
+    app[LIVE_STREAMS] = LiveStreams()
     for module in PAGE_MODULES:
         app.router.add_routes(module.routes)
