@@ -12,9 +12,8 @@ import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from badgeclaim.mail_message import compose
-from claims.award_facts import load_award_facts
+from claims.award_facts import facts_to_deliver
 from claims.context import IssuingContext
-from claims.errors import ClaimError
 from claims.outbox import DeliveryJob, PermanentFailure, TemporaryFailure
 
 log = logging.getLogger(__name__)
@@ -82,14 +81,7 @@ class EmailSender:
         self._clock = clock
 
     async def send(self, delivery: DeliveryJob) -> None:
-        try:
-            # A read transaction of its own, closed before the SMTP conversation starts.
-            async with self._sessions() as session:
-                facts = await load_award_facts(session, delivery.award_id, self._issuing)
-        except ClaimError as exc:  # the award was erased since the claim
-            raise PermanentFailure(f"award {delivery.award_id}: {exc.code}") from None
-        if facts.revoked:
-            raise PermanentFailure(f"award {delivery.award_id} was revoked before its mail went out")
+        facts = await facts_to_deliver(self._sessions, delivery, self._issuing)
         message = compose(facts, language=delivery.language, sender=self._from, to=delivery.target, now=self._clock())
         await self._transmit(message, delivery)
 

@@ -24,9 +24,8 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from claims.award_facts import AwardFacts, image_filename, load_award_facts
+from claims.award_facts import AwardFacts, facts_to_deliver, image_filename
 from claims.context import IssuingContext
-from claims.errors import ClaimError
 from claims.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, gettext
 from claims.outbox import DeliveryJob, PermanentFailure, TemporaryFailure
 
@@ -107,14 +106,7 @@ class TelegramSender:
             chat_id = int(delivery.target)
         except ValueError:
             raise PermanentFailure(f"not a Telegram chat id: {delivery.target!r}") from None
-        try:
-            # Closed before the upload starts: a slow Bot API never holds a transaction (or a SQLite lock).
-            async with self._sessions() as session:
-                facts = await load_award_facts(session, delivery.award_id, self._issuing)
-        except ClaimError as exc:  # the award was erased since the claim
-            raise PermanentFailure(f"award {delivery.award_id}: {exc.code}") from None
-        if facts.revoked:
-            raise PermanentFailure(f"award {delivery.award_id} was revoked before it was sent")
+        facts = await facts_to_deliver(self._sessions, delivery, self._issuing)
         try:
             await self._bot.send_document(
                 chat_id, facts.image, filename=f"badge-{image_filename(facts.badge, facts.image_mime)}",

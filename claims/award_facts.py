@@ -8,11 +8,13 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from claims.awards import baked_award_image, get_award
 from claims.context import IssuingContext
+from claims.errors import ClaimError
 from claims.models import BadgeClass, Event, Issuer
+from claims.outbox import DeliveryJob, PermanentFailure
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,23 @@ async def load_award_facts(session: AsyncSession, award_id: uuid.UUID, issuing: 
     mime, image = await baked_award_image(session, award_id, issuing)
     return AwardFacts(award.id, award.recipient_name, names[0], names[1], names[2],
                       issuing.urls.award_page(award.id), mime, image, award.revoked_at is not None)
+
+
+
+async def facts_to_deliver(
+    sessionmaker: async_sessionmaker[AsyncSession], delivery: DeliveryJob, issuing: IssuingContext
+) -> AwardFacts:
+    """What a sender sends, read in a transaction of its own that is closed before any network I/O (a slow
+    server never holds a transaction, or SQLite's lock); PermanentFailure when the award was erased or
+    revoked since the claim."""
+    try:
+        async with sessionmaker() as session:
+            facts = await load_award_facts(session, delivery.award_id, issuing)
+    except ClaimError as exc:
+        raise PermanentFailure(f"award {delivery.award_id}: {exc.code}") from None
+    if facts.revoked:
+        raise PermanentFailure(f"award {delivery.award_id} was revoked before it was sent")
+    return facts
 
 
 def image_filename(badge: str, mime: str) -> str:
