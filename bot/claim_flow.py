@@ -7,7 +7,6 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -61,20 +60,6 @@ def looks_like_claim(text: str) -> bool:
         return True
     compact = normalise_code(text)
     return (compact.isascii() and compact.isalnum() and 10 <= len(compact) <= 20) or looks_like_display_token(text)
-
-
-def claim_in_qr(text: str, public_url: str) -> bool:
-    """Whether a decoded QR is a claim: a bare code or token, our claim page, or a Telegram deep link.
-
-    Any other link (a web site, a Wi-Fi QR) is "not a badge code", not "this code does not exist".
-    """
-    if not looks_like_claim(text):
-        return False
-    if not _is_link(text):
-        return True
-    lowered = text.lower()
-    return (lowered.startswith(public_url.lower() + "/c/") or lowered.startswith(("t.me/", "tg:"))
-            or urlsplit(lowered).hostname in ("t.me", "telegram.me"))
 
 
 def refusal_text(refusal: ClaimError, language: str) -> str:

@@ -6,6 +6,7 @@ import re
 import secrets
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from claims.display_tokens import looks_like_display_token
 from claims.errors import CODE_TYPO, INVALID_INPUT, UNKNOWN_CODE, ClaimError
 
 # Crockford's base32: no I, L, O or U, so nothing on a card can be read two ways; when typed, the
@@ -68,6 +69,34 @@ def claim_part(text: str) -> str:
     if len(segments) >= 2 and segments[-2] == "c":
         return segments[-1]
     raise ClaimError(UNKNOWN_CODE)
+
+
+def claim_text_in_qr(qr_text: str, *, public_url: str, bot_username: str) -> str | None:
+    """What a claim would take out of a decoded QR: a code (grouped as printed) or a display token, when the
+    QR is one of ours (our claim URL, our bot's deep link, or a bare code); None for any other QR (a web
+    site, a Wi-Fi QR), which a person is told is "not a badge code" rather than "this code does not exist"."""
+    text = qr_text.strip()
+    if "://" not in text:
+        return _claimable(text)
+    parts, ours = urlsplit(text), urlsplit(public_url)
+    host = parts.netloc.lower()
+    claim_path = ours.path.rstrip("/") + "/c/"
+    if host == ours.netloc.lower() and parts.path.startswith(claim_path):
+        return _claimable(unquote(parts.path[len(claim_path):]))
+    bot = bot_username.lstrip("@").lower()
+    if bot and host in ("t.me", "telegram.me") and parts.path.strip("/").lower() == bot:
+        start = parse_qs(parts.query).get("start")
+        return _claimable(start[0]) if start else None
+    return None
+
+
+def _claimable(text: str) -> str | None:
+    if looks_like_display_token(text):
+        return text
+    try:
+        return format_code(parse_code(text))
+    except ClaimError:
+        return None
 
 
 def normalise_code(text: str) -> str:

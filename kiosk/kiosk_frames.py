@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from aiohttp import web
 
-from claims.codes import format_code, parse_code
-from claims.display_tokens import looks_like_display_token
+from claims.codes import claim_text_in_qr
 from claims.errors import ClaimError
 from claims.kiosks import open_kiosk
 from claims.rate_limits import RateRule, check_rate, count_event
-from kiosk.config import WebConfig
 from kiosk.i18n import LANGUAGE, N_, translate
 from kiosk.middlewares import WebRefusal, error_response
 from kiosk.state import state_of
@@ -30,33 +27,6 @@ FRAME_ROUTE = "kiosk_frames"
 # Generous: the page sends about three frames a second; ten a second for ten seconds is a stuck loop.
 KIOSK_FRAMES = RateRule("kiosk_frames", limit=100, window=timedelta(seconds=10))
 _CHUNK = 64 * 1024
-
-
-def claim_text_in(qr_text: str, config: WebConfig) -> str | None:
-    """What a claim would take out of a QR's text: a code (grouped as printed) or a display token, when
-    the QR is one of ours (our claim URL, our bot's deep link, or a bare code); None for any other QR."""
-    text = qr_text.strip()
-    if "://" not in text:
-        return _claimable(text)
-    parts, ours = urlsplit(text), urlsplit(config.public_url)
-    host = parts.netloc.lower()
-    claim_path = ours.path.rstrip("/") + "/c/"
-    if host == ours.netloc.lower() and parts.path.startswith(claim_path):
-        return _claimable(unquote(parts.path[len(claim_path):]))
-    bot = config.telegram_bot_username.lstrip("@").lower()
-    if bot and host in ("t.me", "telegram.me") and parts.path.strip("/").lower() == bot:
-        start = parse_qs(parts.query).get("start")
-        return _claimable(start[0]) if start else None
-    return None
-
-
-def _claimable(text: str) -> str | None:
-    if looks_like_display_token(text):
-        return text
-    try:
-        return format_code(parse_code(text))
-    except ClaimError:
-        return None
 
 
 async def read_capped(request: web.Request, limit: int) -> bytes:
@@ -101,7 +71,8 @@ async def frames(request: web.Request) -> web.Response:
             request[LANGUAGE], N_("This is not a camera picture the kiosk can read (JPEG, PNG or WebP).")))
     answer: dict[str, object] = {"code": None}
     for text in texts:
-        claim_text = claim_text_in(text, state.config)
+        claim_text = claim_text_in_qr(text, public_url=state.config.public_url,
+                                      bot_username=state.config.telegram_bot_username)
         if claim_text is not None:
             answer = {"code": claim_text}
             break

@@ -9,12 +9,13 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.application import BadgeBot, BotContext
 from bot.handlers import PRIVATE
-from bot.claim_flow import attempt, claim_in_qr, claimed_text, looks_like_claim, open_claim
+from bot.claim_flow import attempt, claimed_text, looks_like_claim, open_claim
 from bot.conversation import Turn, turn
 from bot.replies import Reply, answer
 from bot.handlers.email import ask_for_email, email_given
 from bot.handlers.organisers import ORGANISER_PREFIX, become_organiser
 from bot.texts import WELCOME, say
+from claims.codes import claim_text_in_qr
 from claims.holdings import held_award_for_code, holding
 from claims.i18n import N_
 from claims.redemption import preview_code
@@ -86,7 +87,9 @@ async def _read_qr(update: Update, context: BotContext, attachment: PhotoSize | 
         texts = await asyncio.to_thread(decode, image)
     except QRDecodeError:
         return Reply(say(language, N_("I cannot open this image. Send a photo (JPEG or PNG) of the QR code.")))
-    found = [text for text in texts if claim_in_qr(text, context.settings.public_url)]
+    ours = (claim_text_in_qr(text, public_url=context.settings.public_url, bot_username=context.bot.username or "")
+            for text in texts)
+    found = [text for text in ours if text is not None]
     if found:
         return await claim(context, update, found[0])
     if texts:
