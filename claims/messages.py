@@ -79,6 +79,12 @@ _FIELDS: dict[str, str] = {
 }
 
 # Why an uploaded image was refused (the ``reason`` codes of claims.images), said after the field.
+# Why a typed text was refused, said after the field.
+TEXT_REASONS: dict[str, str] = {
+    "required": N_("It must be filled in."),
+    "too_long": N_("It is too long."),
+}
+
 IMAGE_REASONS: dict[str, str] = {
     "too_large": N_("The file is over 2 MB."),
     "format": N_("It is neither a PNG nor an SVG."),
@@ -127,6 +133,8 @@ def message(code: str, language: str = "fr", **params: Any) -> str:
     text = gettext(language, chosen).format_map(_Blank(values))
     if code == errors.INVALID_INPUT and params.get("field") == "image" and params.get("reason") in IMAGE_REASONS:
         text += " " + gettext(language, IMAGE_REASONS[params["reason"]])
+    elif code == errors.INVALID_INPUT and params.get("reason") in TEXT_REASONS:
+        text += " " + gettext(language, TEXT_REASONS[params["reason"]])
     return text
 
 

@@ -60,7 +60,8 @@ def in_zone(value: datetime, timezone: str, field: str) -> datetime:
 def _text(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if not value or len(value) > limit:
-        raise ClaimError(INVALID_INPUT, field=field)
+        # The reason is said after the field's name, so an empty form field is not just "invalid".
+        raise ClaimError(INVALID_INPUT, field=field, reason="required" if not value else "too_long")
     return value
 
 

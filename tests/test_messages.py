@@ -49,3 +49,9 @@ def test_a_missing_fact_leaves_out_its_clause():
 
 def test_field_names_are_translated():
     assert message(errors.INVALID_INPUT, "fr", field="email") == "Valeur invalide : adresse e-mail."
+
+
+def test_an_empty_text_field_is_said_to_be_required():
+    assert message(errors.INVALID_INPUT, "fr", field="name", reason="required").endswith("Ce champ est à remplir.")
+    assert message(errors.INVALID_INPUT, "en", field="name", reason="too_long").endswith("It is too long.")
+

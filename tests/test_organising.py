@@ -65,3 +65,10 @@ async def test_code_window_typed_without_offset_is_read_in_the_events_zone(db, w
 async def test_default_window_runs_from_an_hour_before_to_a_day_after(world):
     start, end = claim_window(world.event, None, None)
     assert (start, end) == (world.event.starts_at - timedelta(hours=1), world.event.ends_at + timedelta(days=1))
+
+
+async def test_an_empty_event_name_is_refused_as_required(db, world, now):
+    with pytest.raises(ClaimError) as info:
+        async with db.sessionmaker.begin() as session:
+            await create_event(session, world.issuer, name="   ", now=now, starts_at=now, ends_at=now + timedelta(hours=1))
+    assert info.value.params == {"field": "name", "reason": "required"}
